@@ -1,0 +1,48 @@
+"""Namespaces and the IRIs of the project's own terms, in one place.
+
+The base IRI is fixed (a w3id.org PURL), so minted IRIs never depend on where a server runs.
+"""
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+
+BASE = "https://w3id.org/kemensos-kg/"
+KG = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+DOC = Namespace(BASE + "doc/")
+GRAPH = Namespace(BASE + "graph/")
+
+OA = Namespace("http://www.w3.org/ns/oa#")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+WD = Namespace("http://www.wikidata.org/entity/")
+DBR = Namespace("http://dbpedia.org/resource/")
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+REFERENCE_GRAPH = GRAPH["reference"]
+DERIVED_GRAPH = GRAPH["derived"]
+
+PREFIXES: dict[str, str] = {
+    "kg": str(KG),
+    "kgr": str(ID),
+    "doc": str(DOC),
+    "schema": str(SDO),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "foaf": str(FOAF),
+    "dcterms": str(DCTERMS),
+    "skos": str(SKOS),
+    "oa": str(OA),
+    "nif": str(NIF),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "wd": str(WD),
+    "dbr": str(DBR),
+}
+
+__all__ = [
+    "BASE", "KG", "ID", "DOC", "GRAPH", "OA", "NIF", "WD", "DBR", "ONTOLOGY_GRAPH",
+    "REFERENCE_GRAPH", "DERIVED_GRAPH", "PREFIXES",
+    "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
+]
