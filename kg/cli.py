@@ -1,0 +1,237 @@
+"""Command line: ``kemensos-kg build | query | export | validate``.
+
+Each subcommand is a ``Subcommand`` in ``SUBCOMMANDS`` (a function adding its arguments, a
+function running it), so a new one (``serve``, ``load``) is one entry. Every option with a
+default can also be set by an environment variable, named in its help. Expected failures are
+``KGError``s: printed as ``kemensos-kg: error: ...`` with their exit status, never a traceback.
+
+The pipeline and the validator are imported where they are used, so ``query`` and ``export``
+do not pay for loading the extraction code and pySHACL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from kg import store
+from kg.errors import DocumentError, KGError, QueryError, ValidationError
+from kg.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+
+PROG = "kemensos-kg"
+STORE_ENV = "KEMENSOS_KG_STORE"
+DEFAULT_STORE = Path("data/store")
+QUERY_FORMAT_ENV = "KEMENSOS_KG_QUERY_FORMAT"
+EXPORT_FORMAT_ENV = "KEMENSOS_KG_EXPORT_FORMAT"
+DEFAULT_EXPORT_FORMAT = "nq"
+
+# graphs of a built dataset that are not one document's graph
+_SHARED_GRAPHS = frozenset({DATASET_DEFAULT_GRAPH_ID, ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH})
+
+
+class Subcommand(NamedTuple):
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _one_of(choices: Sequence[str]) -> Callable[[str], str]:
+    """An argparse ``type`` checking membership: unlike ``choices=`` it also checks env defaults."""
+
+    def check(value: str) -> str:
+        if value not in choices:
+            raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {', '.join(choices)})")
+        return value
+
+    return check
+
+
+def _add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=os.environ.get(STORE_ENV, str(DEFAULT_STORE)),
+        metavar="DIR",
+        help=f"store directory (env {STORE_ENV}, default {DEFAULT_STORE})",
+    )
+
+
+def _write_stdout(data: bytes) -> None:
+    sys.stdout.flush()  # keep earlier text output in order
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
+def _union_graph(dataset: Dataset) -> Graph:
+    """All triples of all graphs as one rdflib Graph: the shapes apply to the merged graph."""
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def _validate(dataset: Dataset, what: str) -> None:
+    """Raise ValidationError, carrying the SHACL report, unless ``dataset`` conforms."""
+    from kg.validate import validate_graph
+
+    report = validate_graph(_union_graph(dataset))
+    if not report.conforms:
+        raise ValidationError(f"{what} does not conform to the shapes: {report.violations} violation(s)", report.text)
+
+
+# --- build --------------------------------------------------------------------------------
+
+
+def _configure_build(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs", nargs="*", type=Path, metavar="INPUT",
+        help="press release files or folders (default: the bundled corpus)",
+    )
+    _add_store_option(parser)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from kg import pipeline
+
+    started = time.perf_counter()
+    for path in args.inputs:
+        if not path.exists():
+            raise DocumentError(f"input not found: {path}")
+    dataset = pipeline.build_dataset(args.inputs)
+    _validate(dataset, "the built graph")  # before write_store: a bad build leaves the store alone
+    summary = store.write_store(args.store, dataset)
+    documents = sum(1 for g in dataset.graphs() if g.identifier not in _SHARED_GRAPHS and len(g))
+    print(
+        f"built {summary.quads} quads in {summary.graphs} graphs from {documents} documents "
+        f"into {args.store} ({time.perf_counter() - started:.1f} s)"
+    )
+    return 0
+
+
+# --- query --------------------------------------------------------------------------------
+
+
+def _configure_query(parser: argparse.ArgumentParser) -> None:
+    _add_store_option(parser)
+    parser.add_argument("query", metavar="QUERY|FILE.rq", help="SPARQL query text, or a file holding it")
+    parser.add_argument(
+        "--format",
+        type=_one_of(store.QUERY_FORMATS),
+        default=os.environ.get(QUERY_FORMAT_ENV),
+        metavar="{" + ",".join(store.QUERY_FORMATS) + "}",
+        help=f"result format (env {QUERY_FORMAT_ENV}; default json for SELECT/ASK, ttl for CONSTRUCT/DESCRIBE)",
+    )
+
+
+def _query_text(argument: str) -> str:
+    """The argument names a file if one exists, otherwise it is the query itself."""
+    try:
+        is_file = Path(argument).is_file()
+    except (OSError, ValueError):  # e.g. a long query is "File name too long"
+        is_file = False
+    if not is_file:
+        return argument
+    try:
+        return Path(argument).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"cannot read the query file {argument}: {exc}") from exc
+
+
+def _run_query(args: argparse.Namespace) -> int:
+    text = _query_text(args.query)
+    _write_stdout(store.query(store.open_store(args.store), text, args.format))
+    return 0
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    _add_store_option(parser)
+    parser.add_argument(
+        "--format",
+        type=_one_of(store.EXPORT_FORMATS),
+        default=os.environ.get(EXPORT_FORMAT_ENV, DEFAULT_EXPORT_FORMAT),
+        metavar="{" + ",".join(store.EXPORT_FORMATS) + "}",
+        help=f"nq/trig keep the graphs, ttl/nt/jsonld merge them (env {EXPORT_FORMAT_ENV}, default {DEFAULT_EXPORT_FORMAT})",
+    )
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    opened = store.open_store(args.store)
+    unit = "quads" if args.format in store.DATASET_EXPORT_FORMATS else "triples"
+    if args.output is None:
+        sys.stdout.flush()
+        count = store.export(opened, args.format, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        print(f"exported {count} {unit} as {args.format}", file=sys.stderr)
+    else:
+        try:
+            with args.output.open("wb") as out:
+                count = store.export(opened, args.format, out)
+        except OSError as exc:
+            raise KGError(f"cannot write {args.output}: {exc}") from exc
+        print(f"exported {count} {unit} as {args.format} to {args.output}")
+    return 0
+
+
+# --- validate -----------------------------------------------------------------------------
+
+
+def _configure_validate(parser: argparse.ArgumentParser) -> None:
+    _add_store_option(parser)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    opened = store.open_store(args.store)
+    _validate(store.to_rdflib(opened), f"the store at {args.store}")
+    print(f"conforms: {store.count_quads(opened)} quads, 0 violations")
+    return 0
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "build": Subcommand("extract the press releases, validate, and replace the store", _configure_build, _run_build),
+    "query": Subcommand("run a SPARQL query on the store", _configure_query, _run_query),
+    "export": Subcommand("dump the store as RDF", _configure_export, _run_export),
+    "validate": Subcommand("check the stored graph against the SHACL shapes", _configure_validate, _run_validate),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Knowledge graph of Kementerian Sosial press releases, with provenance."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, command in SUBCOMMANDS.items():
+        sub = commands.add_parser(name, help=command.help, description=command.help)
+        command.configure(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (argparse's own exits, e.g. --help, included)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return args.run(args)
+    except KGError as exc:
+        if isinstance(exc, ValidationError):
+            print(exc.report_text, file=sys.stderr)
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""Stage 3: resolve mentions to entities — one key per thing, whatever the surface form.
+
+Within a document, "Harry" is Harry Hikmat when he is the only person of that first name, "Mensos"
+is the Menteri Sosial the document names, and "KBRI" is the embassy the document names in full.
+Across documents the key itself is the identity: it comes from the lexicon or from the canonical
+form of a name, never from the raw string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.mentions import NOT_NAME_START, Mention
+
+
+@dataclass
+class Entity:
+    """A thing the graph has one IRI for: `key` is the IRI's path below `id/`."""
+
+    key: str
+    kind: str
+    label: str
+    label_en: str = ""
+    names: set[str] = field(default_factory=set)
+
+
+def _holders(mentions: list[Mention]) -> dict[str, set[str]]:
+    """Role key → keys of the people the document names with that title."""
+    holders: dict[str, set[str]] = {}
+    for mention in mentions:
+        chain = mention.attrs.get("chain")
+        if mention.kind == "person" and chain:
+            for role in chain["roles"]:
+                holders.setdefault(role.attrs["role"], set()).add(mention.key)
+    return holders
+
+
+def resolve(mentions: list[Mention], text: str) -> list[Mention]:
+    """Add the mentions that only make sense against the rest of the document, and upgrade
+    short organisation names to the full name the document gives."""
+    people = {m.key: m.label for m in mentions if m.kind == "person" and " " in m.label}
+    first_names: dict[str, set[str]] = {}
+    for key, label in people.items():
+        first_names.setdefault(label.split(" ")[0], set()).add(key)
+    occupied = [(m.start, m.end) for m in mentions if m.kind in ("person", "org", "place", "program", "role")]
+    added: list[Mention] = []
+    for name, keys in first_names.items():
+        if len(keys) != 1 or name in NOT_NAME_START or len(name) < 3:
+            continue
+        key = next(iter(keys))
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if any(s <= match.start() < e for s, e in occupied):
+                continue
+            added.append(Mention("person", match.start(), match.end(), name, key, people[key], "Person",
+                                 {"rule": "short-name"}))
+    holders = _holders(mentions)
+    chained_roles = {id(r) for m in mentions if m.attrs.get("chain") for r in m.attrs["chain"]["roles"]}
+    for mention in mentions:
+        if mention.kind != "role" or id(mention) in chained_roles:
+            continue
+        if text[max(0, mention.start - 10):mention.start].endswith("Peraturan "):
+            continue
+        keys = holders.get(mention.attrs["role"], set())
+        if len(keys) == 1:
+            key = next(iter(keys))
+            label = next(m.label for m in mentions if m.key == key)
+            added.append(Mention("person", mention.start, mention.end, mention.text, key, label, "Person",
+                                 {"rule": "title-only", "role": mention.attrs["role"]}))
+    orgs = [m for m in mentions if m.kind == "org"]
+    for mention in orgs:
+        longer = {o.key for o in orgs if o.key != mention.key and o.text.startswith(mention.text + " ")}
+        if len(longer) == 1 and mention.attrs.get("source") == "lexicon":
+            full = next(o for o in orgs if o.key in longer)
+            mention.key, mention.label, mention.entity_kind = full.key, full.label, full.entity_kind
+            mention.attrs["rule"] = "short-form-of-named"
+    return sorted(mentions + added, key=lambda m: (m.start, -m.end))
+
+
+def entity_table(mentions: list[Mention], lexicon: Lexicon | None = None) -> dict[str, Entity]:
+    """Entities named by resolved mentions, with their kind and preferred label."""
+    lex = lexicon or load_lexicon()
+    table: dict[str, Entity] = {}
+    for mention in mentions:
+        if mention.kind not in ("person", "org", "place", "program") or not mention.key:
+            continue
+        entity = table.get(mention.key)
+        if entity is None:
+            entity = Entity(mention.key, mention.entity_kind, mention.label)
+            local = mention.key.split("/", 1)[1]
+            if mention.kind == "place":
+                entity.label_en = lex.place(local).name_en
+            elif mention.kind == "program":
+                entity.label_en = lex.program(local).name_en
+            elif mention.kind == "org" and (org := lex.organisation(local)):
+                entity.label_en = org.name_en
+            table[mention.key] = entity
+        entity.names.add(mention.text)
+    return table

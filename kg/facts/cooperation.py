@@ -1,0 +1,61 @@
+"""Cooperation between organisations and its topic: `Kementerian Sosial telah bekerja sama dengan
+Jepang, melalui Chiba Institute of Science dalam pengelolaan resiko bencana`.
+
+The status follows the verb: "telah bekerja sama" is established, "berharap … menjalin kerjasama"
+hoped for, "menjajaki kerja sama" explored. "Kami" in a quotation is the speaker's organisation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal
+
+from kg.facts.base import Analysis
+from kg.vocab import KG, RDF
+
+COOPERATION = re.compile(r"\b(?:kerja ?sama|bekerja ?sama|kemitraan|bermitra)\b", re.IGNORECASE)
+TOPIC = re.compile(r"\b(?:di bidang|bidang|dalam hal|dalam|terkait|tentang|untuk)\s+(?P<topic>[a-z][^,.;\"]*)")
+HOPED = re.compile(r"\b(?:berharap|harap|akan|rencana|ingin|apabila|semoga)\b", re.IGNORECASE)
+EXPLORED = re.compile(r"\bmenjajaki\b", re.IGNORECASE)
+WE = re.compile(r"\b[Kk]ami\b")
+
+
+def extract(a: Analysis) -> None:
+    for sentence in a.sentences:
+        match = COOPERATION.search(sentence.text)
+        if not match:
+            continue
+        here = a.in_sentence(sentence)
+        chained = {id(o) for p in here if p.kind == "person" and p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
+        partners = [m for m in here if m.kind == "org" and id(m) not in chained]
+        we = _speaker_org(a, sentence)
+        keys = ([we] if we else []) + [m.key for m in partners]
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            continue
+        status = KG.Explored if EXPLORED.search(sentence.text) else KG.Hoped if HOPED.search(sentence.text[:match.start()] + " " + sentence.text[match.end():]) and not re.search(r"\btelah\b", sentence.text[:match.start()]) else KG.Established
+        node = a.node("cooperation", sentence)
+        evidence = partners or []
+        a.add(node, RDF.type, KG.Cooperation, sentence, evidence, "cooperation-cue")
+        a.add(node, KG.cooperationStatus, status, sentence, evidence, "cooperation-status-verb")
+        for key in keys:
+            a.add(node, KG.partner, key, sentence, [m for m in partners if m.key == key], "cooperation-partner" if any(m.key == key for m in partners) else "cooperation-kami-is-speaker-organisation")
+        topic = TOPIC.search(sentence.text, match.end())
+        label = "Kerja sama " + ", ".join(a.entities[k].label for k in keys if k in a.entities)
+        if topic:
+            words = topic.group("topic").strip()
+            a.add(node, KG.topic, Literal(words, lang="id"), sentence, evidence, "cooperation-topic")
+            label += f": {words}"
+        a.label(node, sentence, evidence, "cooperation-cue", label)
+
+
+def _speaker_org(a: Analysis, sentence) -> str:  # type: ignore[no-untyped-def]
+    """The organisation of whoever says "kami" in the quotation this sentence is part of."""
+    if not WE.search(sentence.text):
+        return ""
+    for quote in a.in_sentence(sentence, "quote"):
+        speaker = a.speakers.get(quote.start)
+        if speaker and a.posts.get(speaker):
+            return a.posts[speaker][0][1]
+    return ""

@@ -1,0 +1,57 @@
+"""Facts about the press release itself: title, date, dateline place, publisher, source address.
+
+The dateline (`FUKUOKA (9 November 2022) - …`) gives date and place; a header block, when the file
+has one, gives the title, date and source; a closing line naming a bureau gives the publisher.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg import iri
+from kg.facts.base import Analysis
+from kg.vocab import DCTERMS, KG, RDF, SDO
+
+DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*?),? *(?:\((?P<date>[^)]*)\))? *[-\u2013\u2014]")
+
+
+def extract(a: Analysis) -> None:
+    doc = iri.document(a.doc.slug)
+    first = a.sentences[0]
+    a.add(doc, RDF.type, KG.PressRelease, first, [], "document")
+    a.add(doc, DCTERMS.language, Literal("id"), first, [], "document")
+    a.add(doc, KG.sha256, Literal(a.doc.sha256), first, [], "document")
+    a.add(doc, SDO.text, Literal(a.doc.raw), first, [], "document")
+    if a.doc.header.get("source", "").startswith(("http://", "https://")):
+        a.add(doc, DCTERMS.source, URIRef(a.doc.header["source"]), first, [], "header-source")
+    dateline = next((s for s in a.sentences if DATELINE.match(s.text)), None)
+    issued = None
+    if dateline:
+        match = DATELINE.match(dateline.text)
+        assert match
+        places = [m for m in a.in_sentence(dateline, "place", "org") if m.start < dateline.start + match.end("place") + 1]
+        place = next((m for m in places if m.kind == "place"), None)
+        if place:
+            a.add(doc, KG.dateline, place.key, dateline, [place], "dateline-place")
+        dates = [m for m in a.in_sentence(dateline, "date") if "date" in m.attrs and m.start < dateline.start + match.end()]
+        if dates:
+            issued = dates[0]
+            a.add(doc, DCTERMS.issued, Literal(issued.attrs["date"].isoformat(), datatype=XSD.date), dateline, [issued], "dateline-date")
+    if issued is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a.doc.header.get("date", "")):
+        a.add(doc, DCTERMS.issued, Literal(a.doc.header["date"], datatype=XSD.date), first, [], "header-date")
+    title = a.doc.header.get("title") or a.sentences[0].text
+    rule = "header-title" if a.doc.header.get("title") else "first-line-title"
+    a.add(doc, DCTERMS.title, Literal(title, lang="id"), first, [], rule)
+    a.label(iri.document(a.doc.slug), first, [], rule, title)
+    last = a.sentences[-1]
+    orgs = a.in_sentence(last, "org")
+    if orgs and len(last.text) - sum(len(m.text) for m in orgs) < 12 and not last.text.endswith((".", '"')):
+        a.add(doc, DCTERMS.publisher, orgs[0].key, last, [orgs[0]], "closing-line-publisher")
+    else:
+        domain = re.sub(r"^https?://(?:www\.)?([^/]+).*$", r"\1", a.doc.header.get("source", ""))
+        org = next((o for o in a.lexicon.organisations if o.domain and o.domain == domain), None)
+        if org:
+            a.add(doc, DCTERMS.publisher, f"org/{org.key}", first, [], "source-domain-publisher")

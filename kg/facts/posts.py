@@ -1,0 +1,88 @@
+"""Posts: "Sekretaris Jenderal Harry Hikmat", "Kepala Sentra "Kartini" di Temanggung Rachmad Koesnadi",
+"Presiden dan CEO PT Sun Aqua Toto Emi Tanaka", "I Ketut Supena selaku Kepala Sentra …".
+
+A post is a role in an organisation (W3C ORG). The organisation is, in order: the one named in the
+title, the unit the title names ("Dirjen Rehabilitasi Sosial"), the title's usual organisation
+("Menteri Sosial" → Kementerian Sosial), or the only other organisation in the sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import Literal
+
+from kg import iri
+from kg.facts.base import Analysis
+from kg.mentions import Mention, org_key
+from kg.text import Sentence
+from kg.entities import Entity
+from kg.vocab import KG, ORG, RDF, SDO, SKOS
+
+
+def extract(a: Analysis) -> None:
+    for person in a.mentions:
+        chain = person.attrs.get("chain")
+        if person.kind != "person" or not chain:
+            continue
+        sentence = a.sentence_at(person.start)
+        org, org_evidence, rule = _organisation(a, person, chain, sentence)
+        for place in chain["located"]:
+            if org and org.startswith("org/"):
+                a.add(org, KG.basedIn, place.key, sentence, [org_evidence, place] if org_evidence else [place],
+                      "organisation-di-place")
+        for role in chain["roles"]:
+            _post(a, person, role, chain, org, org_evidence, rule, sentence)
+
+
+def _organisation(a: Analysis, person: Mention, chain: dict[str, Any], sentence: Sentence) -> tuple[str, Mention | None, str]:
+    if chain["orgs"]:
+        org = chain["orgs"][0]
+        return org.key, org, "title-org-name"
+    if chain["unit"]:
+        found = next((o for o in a.lexicon.organisations if chain["unit"] in (o.name, *o.aliases)), None)
+        key = f"org/{found.key}" if found else org_key("OrganisationalUnit", chain["unit"], "")
+        role_mention = chain["roles"][0]
+        unit = Mention("org", role_mention.start, chain["end"], a.norm.text[role_mention.start:chain["end"]].rstrip(", "),
+                       key, found.name if found else chain["unit"], found.kind if found else "OrganisationalUnit",
+                       {"source": "title-unit"})
+        if key not in a.entities:
+            a.entities[key] = Entity(key, unit.entity_kind, unit.label, found.name_en if found else "")
+            a.add(key, RDF.type, KG[unit.entity_kind], sentence, [unit], "unit-named-by-title")
+            a.label(key, sentence, [unit], "unit-named-by-title", unit.label, a.entities[key].label_en)
+        return key, unit, "title-names-unit"
+    role = a.lexicon.find_role(chain["roles"][0].attrs["role"])
+    if role and role.default_org:
+        return f"org/{role.default_org}", None, "title-default-organisation"
+    others = [m for m in a.in_sentence(sentence, "org") if m.start < person.start]
+    if len({m.key for m in others}) == 1:
+        return others[0].key, others[0], "title-organisation-in-sentence"
+    return "", None, ""
+
+
+def _post(a: Analysis, person: Mention, role: Mention, chain: dict[str, Any], org: str, org_evidence: Mention | None,
+          org_rule: str, sentence: Sentence) -> None:
+    role_key = role.attrs["role"]
+    definition = a.lexicon.find_role(role_key)
+    role_label = definition.label_id if definition else role.text
+    evidence = [m for m in (role, org_evidence, person) if m is not None]
+    if not definition:
+        a.add(f"role/{role_key}", RDF.type, KG.Role, sentence, [role], "deputy-title")
+        a.add(f"role/{role_key}", SKOS.prefLabel, Literal(role.text, lang="id"), sentence, [role], "deputy-title")
+        a.label(f"role/{role_key}", sentence, [role], "deputy-title", role.text)
+    if not org:
+        a.add(person.key, SDO.jobTitle, Literal(role_label, lang="id"), sentence, evidence, "title-without-organisation")
+        return
+    post = iri.post(org, role_key, chain["field"])
+    org_label = a.entities[org].label if org in a.entities else org.split("/", 1)[1]
+    title = " ".join(x for x in (role_label, chain["field"]) if x)
+    a.add(post, RDF.type, KG.Post, sentence, evidence, org_rule)
+    a.label(post, sentence, evidence, org_rule, f"{title} ({org_label})",
+            f"{definition.label_en} ({a.entities[org].label_en or org_label})" if definition and org in a.entities and not chain["field"] else "")
+    a.add(post, ORG.role, f"role/{role_key}", sentence, [role], "title-role")
+    a.add(post, ORG.postIn, org, sentence, evidence, org_rule)
+    a.add(person.key, ORG.holds, post, sentence, evidence, person.attrs.get("rule", "title-before-name"))
+    a.add(person.key, SDO.jobTitle, Literal(title, lang="id"), sentence, evidence, "title-as-written")
+    if definition and definition.head:
+        a.add(person.key, ORG.headOf, org, sentence, evidence, "head-title")
+    a.posts.setdefault(person.key, []).append((post, org))

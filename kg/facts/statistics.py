@@ -1,0 +1,142 @@
+"""Figures: value, unit, qualifier ("lebih dari"), reference year, what is counted, whom it describes;
+parts and wholes, and a check of a stated share against its parts.
+
+`PT. Sun Aqua Toto telah mempekerjakan 90 pekerja penyandang disabilitas dari total karyawan 160
+orang (65%)` gives a part (90), a whole (160) and a stated share (65 %). 90 / 160 is 56.25 %, so the
+stated share is recorded as it is written and an inconsistency is recorded beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from kg.facts.base import Analysis
+from kg.mentions import Mention
+from kg.numbers import is_integral
+from kg.text import Sentence
+from kg.vocab import KG, RDF, RDFS, SDO
+
+PER_YEAR = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?tahun\b|\bper tahun\b|\bsetahun\b")
+WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-z][a-z ]*?)? ?$")
+MEASURE = re.compile(r"\b(?P<noun>(?:kuota|persentase|proporsi|tingkat|angka|rasio|porsi|target)(?: [a-z]+){0,3}?)(?: yang| sebesar| mencapai| adalah|\s*$)")
+THIS = re.compile(r"\b(?:program|kegiatan|layanan|lembaga|perusahaan) ini\b")
+EXCEEDS = re.compile(r"\b(?:melebihi|melampaui|di atas)\b")
+TOLERANCE = Decimal("0.5")
+
+
+def _typed(value: Decimal) -> Literal:
+    if is_integral(value):
+        return Literal(int(value), datatype=XSD.integer)
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+
+
+def extract(a: Analysis) -> None:
+    by_sentence: dict[int, list[tuple[str, Mention]]] = {}
+    for m in [m for m in a.mentions if m.kind in ("number", "percent", "money")]:
+        sentence = a.sentence_at(m.start)
+        key = a.node("statistic", m)
+        by_sentence.setdefault(sentence.index, []).append((key, m))
+        _statistic(a, key, m, sentence)
+    for index, stats in by_sentence.items():
+        sentence = a.sentences[index]
+        _parts_and_wholes(a, sentence, stats)
+        _exceeds(a, sentence, stats, by_sentence.get(index - 1, []))
+
+
+def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
+    value: Decimal = m.attrs["value"]
+    a.add(key, RDF.type, KG.Statistic, sentence, [m], "figure")
+    a.add(key, SDO.value, _typed(value), sentence, [m], "figure-indonesian-numeral")
+    if m.attrs.get("bound") == "min":
+        a.add(key, SDO.minValue, _typed(value), sentence, [m], "figure-lower-bound")
+    if m.attrs.get("bound") == "max":
+        a.add(key, SDO.maxValue, _typed(value), sentence, [m], "figure-upper-bound")
+    if m.attrs.get("qualifier"):
+        a.add(key, KG.qualifier, Literal(m.attrs["qualifier"], lang="id"), sentence, [m], "figure-qualifier")
+    counted = m.attrs.get("counted", "")
+    unit = {"percent": "persen", "money": "rupiah"}.get(m.kind, counted)
+    if m.kind == "percent":
+        a.add(key, SDO.unitCode, Literal("P1"), sentence, [m], "figure-percent")
+        measure = list(MEASURE.finditer(a.norm.text[sentence.start:m.start]))
+        if measure:
+            counted = measure[-1].group("noun")
+    elif m.kind == "money":
+        a.add(key, SDO.unitCode, Literal("IDR"), sentence, [m], "figure-rupiah")
+    if unit:
+        a.add(key, SDO.unitText, Literal(unit, lang="id"), sentence, [m], "figure-unit")
+    if counted:
+        a.add(key, KG.counts, Literal(counted, lang="id"), sentence, [m], "figure-counted-noun")
+    years = [y for y in a.in_sentence(sentence, "year")]
+    if years:
+        a.add(key, KG.referenceYear, Literal(str(years[0].attrs["year"]), datatype=XSD.gYear), sentence, [years[0], m], "figure-year-in-sentence")
+    if PER_YEAR.search(sentence.text):
+        a.add(key, KG.period, Literal("P1Y", datatype=XSD.duration), sentence, [m], "figure-per-year")
+    about = _about(a, m, sentence)
+    if about:
+        a.add(key, KG.statisticOf, about.key, sentence, [about, m], about.attrs.get("about-rule", "figure-of-preceding-subject"))
+    label = f"{m.text}"
+    a.label(key, sentence, [m], "figure", label)
+
+
+def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
+    """What the figure describes: "program ini" is the last programme named; otherwise the nearest
+    organisation or programme before it in the sentence."""
+    before_text = a.norm.text[sentence.start:m.start]
+    if THIS.search(before_text):
+        candidates = [x for x in a.before(m.start, "program", "org") if x.kind == "program" or "perusahaan" in before_text]
+        if candidates:
+            found = candidates[-1]
+            found.attrs.setdefault("about-rule", "figure-of-ini-reference")
+            return found
+    chained = {id(o) for p in a.in_sentence(sentence, "person") if p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
+    near = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained]
+    return near[-1] if near else None
+
+
+def _parts_and_wholes(a: Analysis, sentence: Sentence, stats: list[tuple[str, Mention]]) -> None:
+    """`<part> … dari total <noun> <whole> (<share>%)`: link them and check the share."""
+    for (part_key, part), (whole_key, whole) in zip(stats, stats[1:]):
+        if part.kind != "number" or whole.kind != "number":
+            continue
+        between = WHOLE.match(a.norm.text[part.end:whole.start])
+        if not between:
+            continue
+        a.add(part_key, KG.partOf, whole_key, sentence, [part, whole], "part-dari-total-whole")
+        if between.group("noun"):
+            a.add(whole_key, KG.counts, Literal(between.group("noun").strip(), lang="id"), sentence, [whole], "whole-counted-noun")
+        shares = [(k, s) for k, s in stats if s.kind == "percent" and s.start >= whole.end and s.start - whole.end < 8]
+        if not shares:
+            continue
+        share_key, share = shares[0]
+        a.add(share_key, KG.statedShareOf, part_key, sentence, [share, part], "share-in-parentheses")
+        a.add(share_key, KG.counts, Literal(f"bagian {part.attrs.get('counted') or 'bagian'} dari {between.group('noun') or 'total'}".strip(), lang="id"), sentence, [share], "share-counted")
+        computed = (part.attrs["value"] / whole.attrs["value"] * 100).quantize(Decimal("0.01"))
+        stated: Decimal = share.attrs["value"]
+        if abs(computed - stated) > TOLERANCE:
+            finding = a.node("finding", share)
+            a.add(finding, RDF.type, KG.Inconsistency, sentence, [share, part, whole], "share-check", derived=True)
+            a.add(finding, KG.concerns, share_key, sentence, [share], "share-check", derived=True)
+            a.add(finding, KG.basedOn, part_key, sentence, [part], "share-check", derived=True)
+            a.add(finding, KG.basedOn, whole_key, sentence, [whole], "share-check", derived=True)
+            a.add(finding, KG.statedValue, Literal(format(stated, "f"), datatype=XSD.decimal), sentence, [share], "share-check", derived=True)
+            a.add(finding, KG.computedValue, Literal(format(computed.normalize(), "f"), datatype=XSD.decimal), sentence, [part, whole], "share-check", derived=True)
+            text = (f"Dinyatakan {stated}%, tetapi {part.attrs['value']} dari {whole.attrs['value']} adalah {computed.normalize()}%")
+            a.add(finding, SDO.description, Literal(text, lang="id"), sentence, [share], "share-check", derived=True)
+            a.add(finding, SDO.description, Literal(f"Stated {stated}%, but {part.attrs['value']} of {whole.attrs['value']} is {computed.normalize()}%", lang="en"), sentence, [share], "share-check", derived=True)
+            for lang, words in (("id", "Temuan: persentase tidak sesuai"), ("en", "Finding: inconsistent percentage")):
+                a.add(finding, RDFS.label, Literal(words, lang=lang), sentence, [share], "share-check", derived=True)
+
+
+def _exceeds(a: Analysis, sentence: Sentence, stats: list[tuple[str, Mention]], previous: list[tuple[str, Mention]]) -> None:
+    """`Hal ini telah melebihi kuota … 2,3%`: the previous sentence's share exceeds this figure."""
+    match = EXCEEDS.search(sentence.text)
+    if not match or not re.match(r"^\s*Hal (?:ini|tersebut)\b", sentence.text):
+        return
+    targets = [(k, s) for k, s in stats if s.start >= sentence.start + match.end() and s.kind == "percent"]
+    sources = [(k, s) for k, s in previous if s.kind == "percent"]
+    if targets and sources:
+        a.add(sources[-1][0], KG.exceeds, targets[0][0], sentence, [sources[-1][1], targets[0][1]], "hal-ini-melebihi")

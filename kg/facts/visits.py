@@ -1,0 +1,123 @@
+"""Visits: the delegation, who leads it, who goes with it, where it goes and who receives it.
+
+`Delegasi Kemensos dipimpin oleh … Harry Hikmat` makes the document's visit and its leader;
+`turut dalam rombongan adalah A, B, …` its members; `mengunjungi X dan Y` a visit to each
+organisation; `rombongan diterima (oleh) … Emi Tanaka` the host of the visit in that sentence
+(or of the visit just mentioned: "Di sini").
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from kg import iri
+from kg.facts.base import Analysis
+from kg.mentions import Mention
+from kg.text import Sentence
+from kg.vocab import KG, SDO, RDF
+
+DELEGATION = re.compile(r"\b[Dd]elegasi\b(?P<rest>.{0,40}?)\b(?:yang )?dipimpin(?: oleh)?\b")
+MEMBERS = re.compile(r"\b(?:turut|ikut)(?: serta| hadir)?(?: dalam (?:rombongan|delegasi))?\b|\bdidampingi\b|\banggota (?:rombongan|delegasi)\b")
+VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|kunjungan(?: kerja)? ke)\b")
+RECEIVED = re.compile(r"\b(?:diterima|disambut)(?: langsung| baik)?(?: oleh)?\b|\bmenerima (?:delegasi|rombongan)\b")
+TODAY = re.compile(r"\bhari ini\b")
+
+
+class Visits:
+    """The document's visit and its parts, created when the text first speaks of them."""
+
+    def __init__(self, a: Analysis) -> None:
+        self.a = a
+        self.main = f"visit/{a.doc.slug}"
+        self.started = False
+        self.parts: dict[str, str] = {}
+        self.last_part = ""
+        dates = [f for f in a.facts if f.rule == "dateline-date"]
+        self.date = dates[0] if dates else None
+        places = [f for f in a.facts if f.rule == "dateline-place"]
+        self.place = places[0] if places else None
+
+    def ensure_main(self, sentence: Sentence, evidence: list[Mention], rule: str) -> str:
+        if not self.started:
+            self.started = True
+            a = self.a
+            a.add(self.main, RDF.type, KG.Visit, sentence, evidence, rule)
+            a.label(self.main, sentence, evidence, rule, f"Kunjungan delegasi ({a.doc.slug})", f"Delegation visit ({a.doc.slug})")
+            if self.date:
+                a.add(self.main, SDO.startDate, self.date.o, self.date.sentence, list(self.date.evidence), "visit-date-from-dateline")
+            if self.place:
+                a.add(self.main, SDO.location, self.place.o, self.place.sentence, list(self.place.evidence), "visit-place-from-dateline")
+        return self.main
+
+    def part(self, org: Mention, sentence: Sentence, evidence: list[Mention], rule: str) -> str:
+        a = self.a
+        key = self.parts.get(org.key)
+        if key is None:
+            main = self.ensure_main(sentence, evidence, rule)
+            key = f"{main}/{org.key.split('/', 1)[1]}"
+            self.parts[org.key] = key
+            a.add(key, RDF.type, KG.Visit, sentence, evidence, rule)
+            a.add(key, KG.visited, org.key, sentence, evidence, rule)
+            a.add(main, SDO.subEvent, key, sentence, evidence, rule)
+            a.add(key, SDO.superEvent, main, sentence, evidence, rule)
+            name = a.entities[org.key].label
+            a.label(key, sentence, [org], rule, f"Kunjungan ke {name}", f"Visit to {a.entities[org.key].label_en or name}")
+            if org.attrs.get("place"):
+                a.add(key, SDO.location, org.attrs["place"], sentence, [org], "visit-place-of-organisation")
+            dated = [m for m in a.in_sentence(sentence, "date") if "date" in m.attrs]
+            if dated:
+                a.add(key, SDO.startDate, Literal(dated[0].attrs["date"].isoformat(), datatype=XSD.date), sentence, [dated[0]], "visit-date-in-sentence")
+            elif TODAY.search(sentence.text) and self.date:
+                a.add(key, SDO.startDate, self.date.o, sentence, list(self.date.evidence), "visit-today-is-dateline-date")
+        self.last_part = key
+        return key
+
+
+def _in_chain(person: Mention) -> set[int]:
+    chain = person.attrs.get("chain") or {}
+    return {id(m) for m in chain.get("orgs", []) + chain.get("places", [])}
+
+
+def extract(a: Analysis) -> None:
+    visits = Visits(a)
+    people = [m for m in a.mentions if m.kind == "person"]
+    chained = set().union(*(_in_chain(p) for p in people)) if people else set()
+    for sentence in a.sentences:
+        text = sentence.text
+        here = a.in_sentence(sentence)
+        match = DELEGATION.search(text)
+        if match:
+            orgs = [m for m in here if m.kind == "org" and m.start < sentence.start + match.end("rest") and id(m) not in chained]
+            leaders = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end()]
+            if leaders:
+                main = visits.ensure_main(sentence, [leaders[0]], "delegation-led-by")
+                a.add(main, KG.leader, leaders[0].key, sentence, [leaders[0]], "delegation-led-by")
+                if orgs:
+                    a.add(main, KG.delegationOf, orgs[0].key, sentence, [orgs[0]], "delegation-of-organisation")
+        match = MEMBERS.search(text)
+        if match:
+            members = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end() and m.attrs.get("chain")]
+            for member in members:
+                main = visits.ensure_main(sentence, [member], "delegation-member")
+                a.add(main, SDO.attendee, member.key, sentence, [member], "delegation-member")
+                a.add(main, KG.member, member.key, sentence, [member], "delegation-member")
+        match = VISITING.search(text)
+        if match and (visits.started or DELEGATION.search(a.norm.text) or "rombongan" in text or "delegasi" in text):
+            for org in [m for m in here if m.kind == "org" and m.start >= sentence.start + match.end() and id(m) not in chained]:
+                visits.part(org, sentence, [org], "visit-to-organisation")
+        match = RECEIVED.search(text)
+        if match:
+            hosts = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end()]
+            if not hosts and "menerima" in match.group(0):
+                hosts = [m for m in here if m.kind == "person" and m.start < sentence.start + match.start()][-1:]
+            for host in hosts[:1]:
+                chain = host.attrs.get("chain") or {}
+                visited = [m for m in here if m.kind == "org" and m.start < sentence.start + match.start() and id(m) not in chained]
+                held = [m for org in a.posts.get(host.key, [])[:1] for m in a.mentions if m.key == org[1]][:1]
+                target = (chain.get("orgs") or held or visited or [None])[0]
+                key = visits.part(target, sentence, [host], "received-by") if target else visits.last_part
+                if key:
+                    a.add(key, KG.host, host.key, sentence, [host], "received-by")

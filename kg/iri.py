@@ -1,0 +1,47 @@
+"""Where IRIs are minted. Every IRI is a readable, deterministic slug below the fixed base, so a
+rebuild gives the same IRIs and one entity has one IRI whichever document names it."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from kg.document import slugify
+from kg.vocab import DOC, ID
+
+
+def entity(key: str) -> URIRef:
+    """`org/kementerian-sosial` → …/id/org/kementerian-sosial."""
+    return ID[key]
+
+
+def document(slug: str) -> URIRef:
+    return DOC[slug]
+
+
+def span(doc_slug: str, raw_start: int, raw_end: int) -> URIRef:
+    """A span of a document, named as in RFC 5147 / NIF: …/doc/<slug>#char=<start>,<end>."""
+    return URIRef(f"{DOC[doc_slug]}#char={raw_start},{raw_end}")
+
+
+def in_document(kind: str, doc_slug: str, raw_start: int) -> str:
+    """Key of a node that exists only in one document (a quote, a figure): kind/doc/c<offset>."""
+    return f"{kind}/{doc_slug}/c{raw_start}"
+
+
+def post(org_key: str, role_key: str, field: str = "") -> str:
+    org_local = org_key.split("/", 1)[1]
+    suffix = f"--{slugify(field, 10)}" if field else ""
+    return f"post/{org_local}--{role_key}{suffix}"
+
+
+def assertion(doc_slug: str, s: Node, p: Node, o: Node, sentence_start: int) -> URIRef:
+    """One assertion per triple and sentence stating it; a hash keeps the IRI short and stable."""
+    digest = hashlib.sha1(f"{s.n3()} {p.n3()} {o.n3()} {sentence_start}".encode("utf-8")).hexdigest()[:12]
+    return URIRef(f"{DOC[doc_slug]}/assertion/{digest}")
+
+
+def activity(doc_slug: str) -> URIRef:
+    return URIRef(f"{DOC[doc_slug]}/extraction")

@@ -1,0 +1,450 @@
+"""Stage 2: find mentions in normalised text — names from the lexicons and patterns, titles,
+people named after a title, numbers, money, dates and quotations.
+
+A mention is a span of the normalised text with what it denotes (`key`, e.g. `org/kementerian-sosial`)
+when that is known from the span alone. Resolving short names ("Harry") is the next stage's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from kg.document import slugify
+from kg.lexicon import Lexicon, OrgPattern, load_lexicon
+from kg.numbers import NUMERAL, parse_money, parse_number, parse_numeral
+
+QUALIFIERS = ("lebih dari", "kurang dari", "lebih kurang", "hampir", "sekitar", "setidaknya", "paling sedikit", "minimal", "maksimal", "mencapai", "sebanyak")
+BOUND_QUALIFIERS = {"lebih dari": "min", "setidaknya": "min", "paling sedikit": "min", "minimal": "min",
+                    "kurang dari": "max", "maksimal": "max"}
+NUMBER_WORDS = ("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas", "seratus", "seribu")
+TIME_NOUNS = {"tahun", "bulan", "hari", "minggu", "pekan", "jam", "menit", "detik", "kali", "x"}
+NOUN_STOP = {"yang", "dan", "atau", "dari", "di", "ke", "untuk", "dengan", "pada", "dalam", "oleh", "serta", "ini",
+             "itu", "tersebut", "adalah", "yakni", "yaitu", "telah", "akan", "sudah", "masih", "bagi", "kepada",
+             "sebagai", "hingga", "sampai", "per", "setiap", "tiap", "se", "tidak", "juga", "secara", "sedangkan",
+             "tetapi", "namun", "menjadi", "melainkan", "sehingga", "karena", "bahwa", "agar", "supaya", "lagi",
+             "pula", "saja", "pun", "lain", "lainnya"}
+NAME_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.(?:[A-Z]\.)*|[A-Z]{2,}[a-z]*)"
+NAME_RE = re.compile(rf"(?:(?:[A-Z]\.)+ ?|I (?=[A-Z]))?{NAME_TOKEN}(?: {NAME_TOKEN}){{0,4}}")
+NOT_NAME_START = {"Dalam", "Di", "Saat", "Pada", "Dengan", "Kepada", "Untuk", "Hal", "Namun", "Tahun", "Yang",
+                  "Sesuai", "Karena", "Ketika", "Setelah", "Sebelum", "Selain", "Sementara", "Menurut", "Atas", "Bagi",
+                  "Kami", "Kita", "Ia", "Dia", "Mereka", "Para", "Pak", "Bu", "Ibu", "Bapak", "Sabtu", "Minggu",
+                  "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Tim", "Tagana", "Center"}
+LINKS = (" ", " (", ", ", " di ", " untuk ")
+QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S)"', re.MULTILINE)
+HONORIFICS = re.compile(r"^(?:(?:Pak|Bu|Ibu|Bapak|Sdr|Sdri|Dr|Drs|Ir|Prof|H|Hj)\.? )+")
+
+
+@dataclass
+class Mention:
+    """A span [start, end) of the normalised text and what it names."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    key: str = ""
+    label: str = ""
+    entity_kind: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def overlaps(self, other: "Mention") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class _Blank(dict):  # type: ignore[type-arg]
+    """Pattern templates name groups that an alternative may leave out: those read as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def org_key(entity_kind: str, label: str, name: str) -> str:
+    """Sentra are keyed on their proper name without spaces, so "Phala Martha" and "Phalamartha" meet."""
+    if entity_kind == "Sentra":
+        prefix = "balai" if label.startswith("Balai") else "sentra"
+        return f"org/{prefix}-{slugify(name).replace('-', '')}"
+    return f"org/{slugify(label, 12)}"
+
+
+def _alternation(names: Iterable[str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+
+
+class MentionFinder:
+    """Finds mentions in one normalised text using the lexicons; build once, reuse for every document."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lex = lexicon or load_lexicon()
+        self._names: dict[str, tuple[str, str, str, str]] = {}
+        for place in self.lex.places:
+            for name in (place.name, *place.aliases):
+                self._names[name] = ("place", f"place/{place.key}", place.name, place.kind)
+        for org in self.lex.organisations:
+            for name in (org.name, *org.aliases):
+                self._names[name] = ("org", f"org/{org.key}", org.name, org.kind)
+        for prog in self.lex.programs:
+            for name in (prog.name, *prog.aliases):
+                self._names[name] = ("program", f"program/{prog.key}", prog.name, "Program")
+        self._gazetteer = re.compile(rf"(?<![\w-])(?:{_alternation(self._names)})(?![\w-])")
+        self._roles: dict[str, str] = {}
+        for role in self.lex.roles:
+            for name in (role.label_id, *role.aliases):
+                self._roles[name] = role.key
+        self._role_re = re.compile(rf"(?<![\w-])(?:Wakil )?(?:{_alternation(self._roles)})(?![\w-])")
+        months = _alternation(name.capitalize() for name in self.lex.months)
+        self._date_re = re.compile(rf"\b(\d{{1,2}}) ({months}) (\d{{4}})\b")
+        self._month_year_re = re.compile(rf"\b({months}) (\d{{4}})\b")
+        self._numeric_date_re = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+        self._year_re = re.compile(r"\b(?:[Tt]ahun |[Pp]ada )((?:19|20)\d{2})\b")
+
+    # -- public -------------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[Mention]:
+        """All mentions in `text`, non-overlapping within each layer, sorted by position."""
+        names = self._select(self._gazetteer_mentions(text) + self._pattern_mentions(text))
+        names = self._truncate_to_known(names, text)
+        roles = [m for m in self._role_mentions(text) if not any(m.overlaps(n) for n in names)]
+        people = self._people(text, names, roles)
+        taken = names + roles + people
+        dates = self._dates(text)
+        quantities = [m for m in self._quantities(text, dates) if not any(m.overlaps(t) for t in taken)]
+        quotes = self._quotes(text)
+        return sorted(taken + dates + quantities + quotes, key=lambda m: (m.start, -m.end))
+
+    # -- names ----------------------------------------------------------------------------------
+
+    def _gazetteer_mentions(self, text: str) -> list[Mention]:
+        found = []
+        for match in self._gazetteer.finditer(text):
+            kind, key, label, entity_kind = self._names[match.group(0)]
+            found.append(Mention(kind, match.start(), match.end(), match.group(0), key, label, entity_kind,
+                                 {"source": "lexicon"}))
+        return found
+
+    def _pattern_mentions(self, text: str) -> list[Mention]:
+        found = []
+        for pattern in self.lex.org_patterns:
+            for match in pattern.regex.finditer(text):
+                mention = self._from_pattern(pattern, match, text)
+                if mention:
+                    found.append(mention)
+        return found
+
+    def _from_pattern(self, pattern: OrgPattern, match: re.Match[str], text: str) -> Mention | None:
+        groups = {k: (v or "") for k, v in match.groupdict().items()}
+        end = match.end()
+        place = None
+        if "name" in groups and pattern.kind in ("Sentra", "Company", "OrganisationalUnit"):
+            tokens = groups["name"].split(" ")
+            for i, token in enumerate(tokens):
+                found = self.lex.place_by_name(token) if i else None
+                if found:
+                    place = found
+                    groups["name"] = " ".join(tokens[:i])
+                    end = match.start("name") + len(" ".join(tokens[: i + 1]))
+                    break
+        if "place" in groups:
+            if not groups["place"]:
+                groups["place"] = ""
+            else:
+                level = groups.get("level", "").replace("Propinsi", "Provinsi")
+                place = (self.lex.place_by_name(f"{level} {groups['place']}") if level else None) or \
+                    self.lex.place_by_name(groups["place"])
+                if place is None:
+                    return None
+                groups["place"] = place.name if not level else groups["place"]
+        if "level" in groups:
+            groups["level"] = groups["level"].replace("Propinsi", "Provinsi")
+        kind = pattern.kind
+        if pattern.name == "government-of-place":
+            assert place is not None
+            if place.kind == "Country":
+                kind = "NationalGovernment"
+            else:
+                kind = "LocalGovernment"
+                level = "Provinsi" if place.kind == "Province" else "Kota" if place.kind == "City" else "Kabupaten"
+                groups["place"] = f"{level} {groups['place']}"
+        label = re.sub(r"\s+", " ", pattern.canonical.format_map(_Blank(groups))).strip()
+        key = org_key(kind, label, groups.get("name", ""))
+        attrs: dict[str, Any] = {"source": "pattern", "pattern": pattern.name, "parent": pattern.parent}
+        if place:
+            attrs["place"] = f"place/{place.key}"
+        if "name" in groups:
+            attrs["name"] = groups["name"]
+        return Mention("org", match.start(), end, text[match.start():end], key, label, kind, attrs)
+
+    @staticmethod
+    def _select(candidates: list[Mention]) -> list[Mention]:
+        """A lexicon name beats a pattern starting at the same place ("Biro Perencanaan" + a name);
+        otherwise longest first; drop anything overlapping a kept span."""
+        lexicon_starts = {m.start for m in candidates if m.attrs.get("source") == "lexicon"}
+        candidates = [m for m in candidates if m.attrs.get("source") == "lexicon" or m.start not in lexicon_starts]
+        order = sorted(candidates, key=lambda m: (-(m.end - m.start), m.attrs.get("source") != "lexicon", m.start))
+        kept: list[Mention] = []
+        for mention in order:
+            if not any(mention.overlaps(k) for k in kept):
+                kept.append(mention)
+        return sorted(kept, key=lambda m: m.start)
+
+    @staticmethod
+    def _truncate_to_known(names: list[Mention], text: str) -> list[Mention]:
+        """"PT Sun Aqua Toto Emi Tanaka" is cut back to "PT Sun Aqua Toto" when the shorter name
+        stands alone elsewhere in the same document (a pattern alone cannot tell where a name ends)."""
+        labels = {m.label for m in names if m.attrs.get("source") == "pattern"}
+        out = []
+        for mention in names:
+            if mention.attrs.get("source") == "pattern" and "name" in mention.attrs:
+                for shorter in sorted(labels, key=len):
+                    if shorter != mention.label and mention.label.startswith(shorter + " "):
+                        cut = len(mention.label) - len(shorter)
+                        new_end = mention.end - cut
+                        name = mention.attrs["name"][: len(mention.attrs["name"]) - cut]
+                        mention = Mention("org", mention.start, new_end, text[mention.start:new_end],
+                                          org_key(mention.entity_kind, shorter, name), shorter,
+                                          mention.entity_kind, {**mention.attrs, "name": name})
+                        break
+            out.append(mention)
+        return out
+
+    # -- titles and the people who hold them ---------------------------------------------------------
+
+    def _role_mentions(self, text: str) -> list[Mention]:
+        found = []
+        for match in self._role_re.finditer(text):
+            surface = match.group(0)
+            deputy = surface.startswith("Wakil ") and surface not in self._roles
+            base = surface[6:] if deputy else surface
+            key = self._roles[base]
+            if deputy:
+                key = f"wakil-{key}"
+            found.append(Mention("role", match.start(), match.end(), surface, f"role/{key}", surface, "Role",
+                                 {"role": key, "deputy": deputy}))
+        return found
+
+    def _people(self, text: str, names: list[Mention], roles: list[Mention]) -> list[Mention]:
+        """People named right after a title chain, or with "selaku", "bernama", "oleh"."""
+        blocked = names + roles
+        people: list[Mention] = []
+        consumed: set[int] = set()
+        for i, role in enumerate(roles):
+            if role.start in consumed:
+                continue
+            chain = self._chain(text, role, roles[i + 1:], names)
+            consumed.update(r.start for r in chain["roles"])
+            person = self._name_at(text, chain["end"], blocked)
+            if person:
+                person.attrs.update({"chain": chain, "rule": "title-before-name"})
+                chain["person"] = person
+                people.append(person)
+        for match in re.finditer(rf"\b(?:bernama|diwakili oleh|dipimpin oleh|dipimpin) ", text):
+            person = self._name_at(text, match.end(), blocked)
+            if person and not any(person.overlaps(p) for p in people):
+                person.attrs["rule"] = "name-after-cue"
+                people.append(person)
+        for match in re.finditer(r" selaku ", text):
+            before = text[max(0, match.start() - 60):match.start()]
+            found = list(NAME_RE.finditer(before))
+            if not found or found[-1].end() != len(before):
+                continue
+            start = match.start() - len(before) + found[-1].start()
+            person = self._name_at(text, start, blocked)
+            role = next((r for r in roles if r.start == match.end()), None)
+            if person and role and not any(person.overlaps(p) for p in people):
+                chain = self._chain(text, role, [r for r in roles if r.start > role.start], names)
+                chain["person"] = person
+                person.attrs.update({"chain": chain, "rule": "name-selaku-title"})
+                people.append(person)
+        return people
+
+    def _chain(self, text: str, role: Mention, later_roles: list[Mention], names: list[Mention]) -> dict[str, Any]:
+        """Walk "Presiden dan CEO PT X", "Kepala Sentra "Kartini" di Temanggung", "Dirjen Rehabilitasi Sosial"."""
+        chain: dict[str, Any] = {"roles": [role], "orgs": [], "places": [], "located": [], "unit": "", "field": ""}
+        pos = role.end
+        by_start = {m.start: m for m in names}
+        roles_by_start = {r.start: r for r in later_roles}
+        lex_role = self._role_definition(role)
+        while True:
+            rest = text[pos:]
+            step = re.match(r" dan ", rest)
+            if step and pos + step.end() in roles_by_start and not chain["orgs"]:
+                nxt = roles_by_start[pos + step.end()]
+                chain["roles"].append(nxt)
+                pos = nxt.end
+                continue
+            linked = next((by_start[pos + len(sep)] for sep in LINKS
+                           if rest.startswith(sep) and pos + len(sep) in by_start), None)
+            if linked:
+                chain["orgs" if linked.kind == "org" else "places"].append(linked)
+                if linked.kind == "place" and rest.startswith(" di "):
+                    chain["located"].append(linked)
+                pos = linked.end
+                if text[pos:pos + 1] == ")":
+                    pos += 1
+                continue
+            if lex_role and lex_role.org_form and not chain["orgs"] and not chain["unit"]:
+                unit = re.match(r" ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,4})", rest)
+                if unit:
+                    words = [w for w in unit.group(1).split(" ")]
+                    taken = []
+                    for w in words:
+                        if w in self.lex.unit_words or w in ("Rehsos", "Anak"):
+                            taken.append(w)
+                        else:
+                            break
+                    if taken:
+                        chain["unit"] = f"{lex_role.org_form} {' '.join(taken)}"
+                        pos += 1 + len(" ".join(taken))
+                        continue
+            step = re.match(r" (Bidang(?: [A-Z][A-Za-z]+| dan)+)", rest)
+            if step and not chain["field"]:
+                words = step.group(1).split(" ")
+                keep = len(words)
+                while keep > 1 and (words[keep - 1] not in self.lex.unit_words and words[keep - 1] != "dan"):
+                    keep -= 1
+                while keep > 1 and words[keep - 1] == "dan":
+                    keep -= 1
+                chain["field"] = " ".join(words[:keep])
+                pos += 1 + len(chain["field"])
+                continue
+            break
+        if text[pos:pos + 2] == ", ":
+            pos += 2
+        chain["end"] = pos
+        return chain
+
+    def _role_definition(self, role: Mention):  # type: ignore[no-untyped-def]
+        key = role.attrs["role"]
+        return next((r for r in self.lex.roles if r.key == key), None)
+
+    def _name_at(self, text: str, pos: int, blocked: list[Mention]) -> Mention | None:
+        if pos >= len(text) or text[pos] == "\n":
+            return None
+        if text[pos] == " ":
+            pos += 1
+        honorific = HONORIFICS.match(text[pos:])
+        if honorific:
+            pos += honorific.end()
+        match = NAME_RE.match(text, pos)
+        if not match:
+            return None
+        end = match.end()
+        for other in blocked:
+            if other.start >= pos and other.start < end:
+                end = other.start
+        surface = text[pos:end].rstrip()
+        tokens = surface.split(" ")
+        while tokens and (tokens[-1] in NOT_NAME_START or tokens[-1] in self.lex.unit_words):
+            tokens.pop()
+        if not tokens or tokens[0] in NOT_NAME_START or tokens[0] in self.lex.unit_words:
+            return None
+        surface = " ".join(tokens)
+        if len(surface) < 3 or surface.isupper():
+            return None
+        return Mention("person", pos, pos + len(surface), surface, f"person/{slugify(surface, 8)}", surface, "Person", {})
+
+    # -- dates, numbers, money, quotations ------------------------------------------------------------
+
+    def _dates(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        for match in self._date_re.finditer(text):
+            day, month, year = int(match.group(1)), self.lex.months[match.group(2).casefold()], int(match.group(3))
+            try:
+                value = date(year, month, day)
+            except ValueError:
+                continue
+            found.append(Mention("date", match.start(), match.end(), match.group(0), attrs={"date": value}))
+        for match in self._numeric_date_re.finditer(text):
+            day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+            try:
+                value = date(year, month, day)
+            except ValueError:
+                continue
+            found.append(Mention("date", match.start(), match.end(), match.group(0), attrs={"date": value}))
+        for match in self._month_year_re.finditer(text):
+            if not any(m.start <= match.start() < m.end for m in found):
+                found.append(Mention("date", match.start(), match.end(), match.group(0),
+                                     attrs={"year": int(match.group(2)), "month": self.lex.months[match.group(1).casefold()]}))
+        for match in self._year_re.finditer(text):
+            if not any(m.start <= match.start(1) < m.end for m in found):
+                found.append(Mention("year", match.start(1), match.end(1), match.group(1), attrs={"year": int(match.group(1))}))
+        return found
+
+    def _quantities(self, text: str, dates: list[Mention]) -> list[Mention]:
+        found: list[Mention] = []
+        qualifier = rf"(?:(?P<qual>{'|'.join(QUALIFIERS)}) )?"
+        money = re.compile(rf"{qualifier}(?P<num>Rp\.? ?(?:{NUMERAL})(?:,-)?(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?)", re.IGNORECASE)
+        percent = re.compile(rf"{qualifier}(?P<num>{NUMERAL}) ?(?:%|persen\b)")
+        number = re.compile(rf"{qualifier}(?<![\w/.,-])(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,-]|,\d| ?%| ?persen)", re.IGNORECASE)
+        for match in money.finditer(text):
+            found.append(self._quantity("money", match, parse_money(match.group("num")), text, unit="rupiah"))
+        for match in percent.finditer(text):
+            if any(match.start("num") >= m.start and match.start("num") < m.end for m in found):
+                continue
+            found.append(self._quantity("percent", match, parse_numeral(match.group("num")), text, unit="persen"))
+        for match in number.finditer(text):
+            start = match.start("num")
+            if any(m.start <= start < m.end for m in found + dates):
+                continue
+            raw = match.group("num")
+            if text[max(0, start - 6):start].lower().endswith("salah "):
+                continue
+            if re.search(r"(?:Nomor|No\.?|Tahun|tahun|Pasal|UU|PP|nomor) $", text[max(0, start - 7):start]):
+                continue
+            if re.fullmatch(r"(?:19|20)\d{2}", raw):
+                continue
+            if raw[0].isalpha() and raw[0].isupper() and not (start == 0 or text[start - 1] in '"\n' or text[start - 2:start] in (". ",)):
+                continue
+            try:
+                value = parse_number(raw, match.group("scale"))
+            except ValueError:
+                continue
+            noun = self._counted_noun(text, match.end())
+            if raw[0].isalpha() and not noun:
+                continue
+            if noun and noun.split(" ")[0] in TIME_NOUNS:
+                continue
+            if not noun and text[start - 1:start] == "(":
+                continue
+            found.append(self._quantity("number", match, value, text, counted=noun))
+        return found
+
+    def _quantity(self, kind: str, match: re.Match[str], value: Decimal, text: str, unit: str = "", counted: str = "") -> Mention:
+        qual = (match.group("qual") or "").lower()
+        attrs: dict[str, Any] = {"value": value, "unit": unit, "counted": counted}
+        if qual in BOUND_QUALIFIERS:
+            attrs["qualifier"] = qual
+            attrs["bound"] = BOUND_QUALIFIERS[qual]
+        elif qual in ("hampir", "sekitar", "lebih kurang"):
+            attrs["qualifier"] = qual
+        start = match.start() if attrs.get("qualifier") else match.start("num")
+        end = match.end()
+        if counted:
+            end = match.end() + 1 + len(counted)
+        return Mention(kind, start, end, text[start:end], attrs=attrs)
+
+    @staticmethod
+    def _counted_noun(text: str, pos: int) -> str:
+        """The lower-case noun phrase after a number: "250.000 penerima manfaat dan" → "penerima manfaat"."""
+        words = []
+        for match in re.finditer(r" ([a-z][a-z-]*)", text[pos:pos + 80]):
+            if match.start() != sum(len(w) + 1 for w in words):
+                break
+            word = match.group(1)
+            if word in NOUN_STOP or len(words) == 3 or word.endswith("nya") or word.startswith(("me", "ber")):
+                break
+            words.append(word)
+        return " ".join(words)
+
+    @staticmethod
+    def _quotes(text: str) -> list[Mention]:
+        """Quotations: an opening mark before a word, a closing one after; short ones are names."""
+        found = []
+        for match in QUOTE_RE.finditer(text):
+            if len(match.group(1)) >= 12:
+                found.append(Mention("quote", match.start(), match.end(), match.group(0),
+                                     attrs={"inner": match.group(1).strip().rstrip(",")}))
+        return found

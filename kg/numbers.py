@@ -1,0 +1,83 @@
+"""Indonesian numerals: "3.000" is 3000, "2,3" is 2.3, "tiga" is 3, "45 miliar" is 45 000 000 000.
+
+Values are Decimals so that typed literals (xsd:integer, xsd:decimal) keep exact values.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+UNITS = {
+    "nol": 0, "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
+    "tujuh": 7, "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
+    "seribu": 1000,
+}
+MULTIPLIERS = {"belas": 10, "puluh": 10, "ratus": 100, "ribu": 1000, "juta": 10**6, "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
+SCALES = {"ribu": 10**3, "rb": 10**3, "juta": 10**6, "jt": 10**6, "miliar": 10**9, "milyar": 10**9, "m": 10**9, "triliun": 10**12, "t": 10**12}
+
+NUMERAL = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+NUMERAL_RE = re.compile(rf"^(?:{NUMERAL})$")
+NUMBER_WORD = r"(?:" + "|".join(sorted(list(UNITS) + list(MULTIPLIERS), key=len, reverse=True)) + r")"
+WORDS_RE = re.compile(rf"^{NUMBER_WORD}(?:\s+{NUMBER_WORD})*$", re.IGNORECASE)
+
+
+def parse_numeral(text: str) -> Decimal:
+    """Digits written the Indonesian way: dots group thousands, a comma marks decimals."""
+    cleaned = text.strip().rstrip(",-").strip()
+    if not NUMERAL_RE.match(cleaned):
+        raise ValueError(f"not an Indonesian numeral: {text!r}")
+    try:
+        return Decimal(cleaned.replace(".", "").replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees digits
+        raise ValueError(f"not a number: {text!r}") from exc
+
+
+def parse_words(text: str) -> int:
+    """Number words: "tiga" 3, "dua belas" 12, "tiga ratus lima puluh ribu" 350000."""
+    words = text.lower().split()
+    if not words or not WORDS_RE.match(text.strip()):
+        raise ValueError(f"not an Indonesian number word: {text!r}")
+    total, group, unit = 0, 0, 0
+    for word in words:
+        if word == "seribu":
+            total += 1000
+        elif word == "seratus":
+            group += 100
+        elif word in UNITS:
+            unit += UNITS[word]
+        elif word == "belas":
+            group, unit = group + unit + 10, 0
+        elif word in ("puluh", "ratus"):
+            group, unit = group + max(unit, 1) * MULTIPLIERS[word], 0
+        else:
+            total += max(group + unit, 1) * MULTIPLIERS[word]
+            group, unit = 0, 0
+    return total + group + unit
+
+
+def parse_number(text: str, scale: str | None = None) -> Decimal:
+    """A numeral or number words, times an optional scale word ("45" + "miliar")."""
+    text = text.strip()
+    try:
+        value = parse_numeral(text)
+    except ValueError:
+        value = Decimal(parse_words(text))
+    if scale:
+        factor = SCALES.get(scale.lower())
+        if factor is None:
+            raise ValueError(f"unknown scale word {scale!r}")
+        value *= factor
+    return value
+
+
+def parse_money(text: str) -> Decimal:
+    """Rupiah amounts as written: "Rp1.250.000.000", "Rp 45 miliar", "Rp 20.000,-"."""
+    match = re.match(rf"^\s*Rp\.?\s*({NUMERAL})(?:,-)?(?:\s*({'|'.join(SCALES)})\b)?", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(f"not a rupiah amount: {text!r}")
+    return parse_number(match.group(1), match.group(2))
+
+
+def is_integral(value: Decimal) -> bool:
+    return value == value.to_integral_value()

@@ -1,0 +1,246 @@
+"""The persistent store: pyoxigraph (RocksDB) generations behind an atomically swapped symlink.
+
+Layout of ``--store DIR``::
+
+    DIR/
+      current -> generations/20250101T120000123456Z-3fa9c1     (relative symlink)
+      generations/
+        20250101T120000123456Z-3fa9c1/                         (a pyoxigraph on-disk Store)
+      .build.lock                                              (flock held while building)
+
+Why this layout:
+
+* Readers never see a half-built graph. A build loads a fresh generation completely, drops its
+  read-write handle (pyoxigraph has no ``close()``: dropping the last reference closes RocksDB,
+  flushing it and releasing its lock), and only then points ``current`` at it by ``os.replace``
+  of a temporary symlink: rename(2) is atomic, so ``current`` always names a complete store.
+* A failed build costs nothing: any exception before the swap deletes the new generation and
+  leaves ``current`` as it was.
+* Generation names are a UTC timestamp plus a random suffix, so they sort by age and two builds
+  never write into the same directory.
+* After the swap older generations are deleted, so the disk holds one copy of the graph. A
+  process that opened an old generation (a running server) should reopen ``current``.
+* ``.build.lock`` serialises builds: otherwise one build's cleanup could delete the generation
+  another build is still loading.
+* Readers resolve ``current`` once and open that generation read-only, so a swap during a long
+  query cannot mix the files of two generations.
+* The symlink is relative, so the whole store directory can be moved or copied.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat, Store, serialize
+from rdflib import Dataset
+
+from kg.errors import QueryError, StoreError
+from kg.vocab import PREFIXES
+
+GENERATIONS = "generations"
+CURRENT = "current"
+LOCK = ".build.lock"
+
+#: serialisations of SELECT / ASK results
+RESULT_FORMATS: dict[str, QueryResultsFormat] = {
+    "json": QueryResultsFormat.JSON,
+    "xml": QueryResultsFormat.XML,
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+}
+#: serialisations of CONSTRUCT / DESCRIBE results ("xml" means RDF/XML here)
+GRAPH_FORMATS: dict[str, RdfFormat] = {
+    "ttl": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "xml": RdfFormat.RDF_XML,
+    "trig": RdfFormat.TRIG,
+    "nq": RdfFormat.N_QUADS,
+}
+QUERY_FORMATS: tuple[str, ...] = tuple(dict.fromkeys([*RESULT_FORMATS, *GRAPH_FORMATS]))
+DEFAULT_RESULT_FORMAT = "json"
+DEFAULT_GRAPH_FORMAT = "ttl"
+
+#: export formats that keep the graph names
+DATASET_EXPORT_FORMATS: dict[str, RdfFormat] = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG}
+#: export formats without graphs: the union of all graphs, merged as a set of triples
+TRIPLE_EXPORT_FORMATS: dict[str, RdfFormat] = {
+    "ttl": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+}
+EXPORT_FORMATS: tuple[str, ...] = (*DATASET_EXPORT_FORMATS, *TRIPLE_EXPORT_FORMATS)
+
+# DISTINCT: a triple asserted in several graphs is written once in a triples-only export
+_ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """What a build wrote: the generation now behind ``current`` and its size."""
+
+    path: Path
+    quads: int
+    graphs: int  # named graphs (the default graph is not counted)
+
+
+def write_store(store_dir: Path, dataset: Dataset) -> StoreSummary:
+    """Load ``dataset`` into a new generation and make it ``current``; see the module docstring."""
+    store_dir = Path(store_dir)
+    current = store_dir / CURRENT
+    if current.exists() and not current.is_symlink():
+        raise StoreError(f"{current} exists and is not a symlink: {store_dir} is not a kemensos-kg store")
+    generations = store_dir / GENERATIONS
+    try:
+        generations.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store at {store_dir}: {exc}") from exc
+    with _build_lock(store_dir):
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
+        path = generations / name
+        try:
+            summary = _fill_generation(path, dataset)
+            _point_current_at(store_dir, name)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        _remove_generations_except(generations, name)
+    return summary
+
+
+def load_dataset(store: Store, dataset: Dataset) -> None:
+    """Bulk-load an rdflib Dataset into ``store``, keeping each triple in its graph.
+
+    rdflib writes its default graph as N-Quads lines without a graph term, which pyoxigraph
+    reads into its DefaultGraph; named graphs keep their names.
+    """
+    data = dataset.serialize(format="nquads", encoding="utf-8")
+    try:
+        store.bulk_load(input=data, format=RdfFormat.N_QUADS)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise StoreError(f"the dataset could not be loaded into the store: {exc}") from exc
+
+
+def open_store(store_dir: Path) -> Store:
+    """Open the ``current`` generation read-only (readers never lock out a build)."""
+    current = Path(store_dir) / CURRENT
+    try:
+        target = current.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, dangling or looping symlink
+        raise StoreError(f"no store at {store_dir}: run `kemensos-kg build --store {store_dir}` first") from None
+    try:
+        return Store.read_only(str(target))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {store_dir}: {exc}") from exc
+
+
+def query(store: Store, sparql: str, fmt: str | None = None) -> bytes:
+    """Run a SPARQL query over the union of all graphs and serialise its results.
+
+    The default graph is the union of all graphs, so plain queries see everything while
+    ``GRAPH ?g`` still tells graphs apart. ``fmt`` must fit the query form; ``None`` picks
+    json for SELECT/ASK and ttl for CONSTRUCT/DESCRIBE. The prefixes of ``kg.vocab.PREFIXES``
+    are predeclared.
+    """
+    try:
+        results = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL query: {exc}") from None
+    except OSError as exc:
+        raise QueryError(f"query evaluation failed: {exc}") from exc
+    if isinstance(results, QueryTriples):
+        kind, formats, fmt = "CONSTRUCT/DESCRIBE", GRAPH_FORMATS, fmt or DEFAULT_GRAPH_FORMAT
+    else:
+        kind, formats, fmt = "SELECT/ASK", RESULT_FORMATS, fmt or DEFAULT_RESULT_FORMAT
+    if fmt not in formats:
+        raise QueryError(f"format {fmt!r} does not fit a {kind} query; use one of: {', '.join(formats)}")
+    try:  # evaluation is lazy: errors (e.g. a failing SERVICE call) surface while serialising
+        if isinstance(results, QueryTriples):
+            return serialize(results, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES)
+        return results.serialize(format=RESULT_FORMATS[fmt])
+    except OSError as exc:
+        raise QueryError(f"query evaluation failed: {exc}") from exc
+
+
+def export(store: Store, fmt: str, out: BinaryIO) -> int:
+    """Write the store to ``out``; return how many quads (nq, trig) or triples (ttl, nt, jsonld).
+
+    Quad formats keep every graph; triple formats get the union of all graphs, each distinct
+    triple once, since those syntaxes have no way to say which graph a triple came from.
+    """
+    if fmt in DATASET_EXPORT_FORMATS:
+        store.dump(out, DATASET_EXPORT_FORMATS[fmt], prefixes=PREFIXES)
+        return count_quads(store)
+    if fmt in TRIPLE_EXPORT_FORMATS:
+        triples = list(store.query(_ALL_TRIPLES, use_default_graph_as_union=True))
+        serialize(triples, out, TRIPLE_EXPORT_FORMATS[fmt], prefixes=PREFIXES)
+        return len(triples)
+    raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(EXPORT_FORMATS)}")
+
+
+def to_rdflib(store: Store) -> Dataset:
+    """Copy the store into an rdflib Dataset (graphs kept), for tools that need rdflib, e.g. SHACL."""
+    dataset = Dataset()
+    dataset.parse(data=store.dump(format=RdfFormat.N_QUADS), format="nquads")
+    return dataset
+
+
+def count_quads(store: Store) -> int:
+    """Number of quads in all graphs, the default graph included."""
+    return len(store)
+
+
+def _fill_generation(path: Path, dataset: Dataset) -> StoreSummary:
+    """Create the generation at ``path`` and load it; the read-write handle is dropped on return."""
+    try:
+        store = Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot create a store generation at {path}: {exc}") from exc
+    load_dataset(store, dataset)
+    store.flush()
+    return StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
+
+
+def _point_current_at(store_dir: Path, name: str) -> None:
+    """Atomically repoint ``current``: a new symlink renamed over the old one."""
+    tmp = store_dir / f".{CURRENT}-{name}.tmp"
+    try:
+        os.symlink(Path(GENERATIONS) / name, tmp)
+        os.replace(tmp, store_dir / CURRENT)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _remove_generations_except(generations: Path, keep: str) -> None:
+    """Delete superseded (and crashed) generations; a leftover is retried by the next build."""
+    for child in generations.iterdir():
+        if child.name != keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+@contextmanager
+def _build_lock(store_dir: Path) -> Iterator[None]:
+    """Hold an exclusive flock on ``DIR/.build.lock``; fail fast if another build holds it."""
+    with open(store_dir / LOCK, "ab") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"another build is writing to {store_dir}; retry when it has finished") from None
+        yield  # the lock goes with the file handle
+
+
+__all__ = [
+    "StoreSummary", "write_store", "load_dataset", "open_store", "query", "export", "to_rdflib",
+    "count_quads", "RESULT_FORMATS", "GRAPH_FORMATS", "QUERY_FORMATS", "EXPORT_FORMATS",
+    "DATASET_EXPORT_FORMATS", "TRIPLE_EXPORT_FORMATS", "DEFAULT_RESULT_FORMAT", "DEFAULT_GRAPH_FORMAT",
+]
