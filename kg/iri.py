@@ -37,9 +37,9 @@ def post(org_key: str, role_key: str, field: str = "") -> str:
     return f"post/{org_local}--{role_key}{suffix}"
 
 
-def assertion(doc_slug: str, s: Node, p: Node, o: Node, sentence_start: int) -> URIRef:
-    """One assertion per triple and sentence stating it; a hash keeps the IRI short and stable."""
-    digest = hashlib.sha1(f"{s.n3()} {p.n3()} {o.n3()} {sentence_start}".encode("utf-8")).hexdigest()[:12]
+def assertion(doc_slug: str, s: Node, p: Node, o: Node, where: str) -> URIRef:
+    """One assertion per triple, sentence and rule; a hash keeps the IRI short and stable."""
+    digest = hashlib.sha1(f"{s.n3()} {p.n3()} {o.n3()} {where}".encode("utf-8")).hexdigest()[:12]
     return URIRef(f"{DOC[doc_slug]}/assertion/{digest}")
 
 

@@ -107,7 +107,7 @@ class MentionFinder:
         """All mentions in `text`, non-overlapping within each layer, sorted by position."""
         names = self._select(self._gazetteer_mentions(text) + self._pattern_mentions(text))
         names = self._truncate_to_known(names, text)
-        roles = [m for m in self._role_mentions(text) if not any(m.overlaps(n) for n in names)]
+        roles = [r for r in (self._trim_role(m, names, text) for m in self._role_mentions(text)) if r]
         people = self._people(text, names, roles)
         taken = names + roles + people
         dates = self._dates(text)
@@ -224,6 +224,19 @@ class MentionFinder:
             found.append(Mention("role", match.start(), match.end(), surface, f"role/{key}", surface, "Role",
                                  {"role": key, "deputy": deputy}))
         return found
+
+    def _trim_role(self, role: Mention, names: list[Mention], text: str) -> Mention | None:
+        """"Kepala Sentra" overlapping `Sentra "Kartini"` is the title "Kepala" before that name."""
+        clash = [n for n in names if role.overlaps(n)]
+        if not clash:
+            return role
+        cut = min(n.start for n in clash)
+        surface = text[role.start:cut].rstrip()
+        if cut <= role.start or surface not in self._roles:
+            return None
+        key = self._roles[surface]
+        return Mention("role", role.start, role.start + len(surface), surface, f"role/{key}", surface, "Role",
+                       {"role": key, "deputy": False})
 
     def _people(self, text: str, names: list[Mention], roles: list[Mention]) -> list[Mention]:
         """People named right after a title chain, or with "selaku", "bernama", "oleh"."""

@@ -98,7 +98,7 @@ class DocumentWriter:
         g = self.derived if fact.derived else self.graph
         g.add((fact.s, fact.p, fact.o))
         sentence = self.sentence_iri(fact.sentence)
-        node = iri.assertion(self.a.doc.slug, fact.s, fact.p, fact.o, fact.sentence.raw_start)
+        node = iri.assertion(self.a.doc.slug, fact.s, fact.p, fact.o, f"{fact.sentence.raw_start} {fact.rule}")
         g.add((node, RDF.type, KG.Assertion))
         g.add((node, RDF.subject, fact.s))
         g.add((node, RDF.predicate, fact.p))

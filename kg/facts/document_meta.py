@@ -12,7 +12,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from kg import iri
+from kg.entities import Entity
 from kg.facts.base import Analysis
+from kg.mentions import Mention
+from kg.text import Sentence
 from kg.vocab import DCTERMS, KG, RDF, SDO
 
 DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*?),? *(?:\((?P<date>[^)]*)\))? *[-\u2013\u2014]")
@@ -32,8 +35,7 @@ def extract(a: Analysis) -> None:
     if dateline:
         match = DATELINE.match(dateline.text)
         assert match
-        places = [m for m in a.in_sentence(dateline, "place", "org") if m.start < dateline.start + match.end("place") + 1]
-        place = next((m for m in places if m.kind == "place"), None)
+        place = _dateline_place(a, dateline, match)
         if place:
             a.add(doc, KG.dateline, place.key, dateline, [place], "dateline-place")
         dates = [m for m in a.in_sentence(dateline, "date") if "date" in m.attrs and m.start < dateline.start + match.end()]
@@ -55,3 +57,21 @@ def extract(a: Analysis) -> None:
         org = next((o for o in a.lexicon.organisations if o.domain and o.domain == domain), None)
         if org:
             a.add(doc, DCTERMS.publisher, f"org/{org.key}", first, [], "source-domain-publisher")
+
+
+def _dateline_place(a: Analysis, dateline: Sentence, match: re.Match[str]) -> Mention | None:
+    """Datelines shout the city ("FUKUOKA"); look it up in the gazetteer whatever its case."""
+    words = match.group("place").split(",")[-1].strip()
+    place = a.lexicon.place_by_name(words)
+    if place is None:
+        return None
+    start = dateline.start + match.start("place") + match.group("place").rfind(words)
+    key = f"place/{place.key}"
+    mention = Mention("place", start, start + len(words), words, key, place.name, place.kind, {"source": "dateline"})
+    if key not in a.entities:
+        a.entities[key] = Entity(key, place.kind, place.name, place.name_en, {words})
+        a.add(key, RDF.type, KG[place.kind], dateline, [mention], "place-name")
+        a.label(key, dateline, [mention], "place-name", place.name, place.name_en)
+    a.mentions.append(mention)
+    a.mentions.sort(key=lambda m: (m.start, -m.end))
+    return mention

@@ -36,9 +36,6 @@ def extract(a: Analysis) -> None:
 
 
 def _organisation(a: Analysis, person: Mention, chain: dict[str, Any], sentence: Sentence) -> tuple[str, Mention | None, str]:
-    if chain["orgs"]:
-        org = chain["orgs"][0]
-        return org.key, org, "title-org-name"
     if chain["unit"]:
         found = next((o for o in a.lexicon.organisations if chain["unit"] in (o.name, *o.aliases)), None)
         key = f"org/{found.key}" if found else org_key("OrganisationalUnit", chain["unit"], "")
@@ -51,6 +48,9 @@ def _organisation(a: Analysis, person: Mention, chain: dict[str, Any], sentence:
             a.add(key, RDF.type, KG[unit.entity_kind], sentence, [unit], "unit-named-by-title")
             a.label(key, sentence, [unit], "unit-named-by-title", unit.label, a.entities[key].label_en)
         return key, unit, "title-names-unit"
+    if chain["orgs"]:
+        org = chain["orgs"][0]
+        return org.key, org, "title-org-name"
     role = a.lexicon.find_role(chain["roles"][0].attrs["role"])
     if role and role.default_org:
         return f"org/{role.default_org}", None, "title-default-organisation"
@@ -63,6 +63,11 @@ def _organisation(a: Analysis, person: Mention, chain: dict[str, Any], sentence:
 def _post(a: Analysis, person: Mention, role: Mention, chain: dict[str, Any], org: str, org_evidence: Mention | None,
           org_rule: str, sentence: Sentence) -> None:
     role_key = role.attrs["role"]
+    if org_evidence is not None and org_evidence.start == role.end + 1:
+        # "Kepala Sentra "Kartini"": the post is "Kepala Sentra" when the lexicon has that title
+        specific = f"{role_key}-{org_evidence.text.split(' ')[0].lower()}"
+        if a.lexicon.find_role(specific):
+            role_key = specific
     definition = a.lexicon.find_role(role_key)
     role_label = definition.label_id if definition else role.text
     evidence = [m for m in (role, org_evidence, person) if m is not None]
@@ -77,8 +82,9 @@ def _post(a: Analysis, person: Mention, role: Mention, chain: dict[str, Any], or
     org_label = a.entities[org].label if org in a.entities else org.split("/", 1)[1]
     title = " ".join(x for x in (role_label, chain["field"]) if x)
     a.add(post, RDF.type, KG.Post, sentence, evidence, org_rule)
-    a.label(post, sentence, evidence, org_rule, f"{title} ({org_label})",
-            f"{definition.label_en} ({a.entities[org].label_en or org_label})" if definition and org in a.entities and not chain["field"] else "")
+    org_en = a.entities[org].label_en if org in a.entities else ""
+    a.label(post, sentence, evidence, org_rule, f"{title}, {org_label}",
+            f"{definition.label_en}, {org_en or org_label}" if definition and not chain["field"] else "")
     a.add(post, ORG.role, f"role/{role_key}", sentence, [role], "title-role")
     a.add(post, ORG.postIn, org, sentence, evidence, org_rule)
     a.add(person.key, ORG.holds, post, sentence, evidence, person.attrs.get("rule", "title-before-name"))

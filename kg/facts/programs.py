@@ -42,7 +42,8 @@ def extract(a: Analysis) -> None:
 def _providers(a: Analysis, sentence, here, programs) -> None:  # type: ignore[no-untyped-def]
     for program in programs:
         text_before = a.norm.text[sentence.start:program.start]
-        orgs = [m for m in here if m.kind == "org" and m.end <= program.start and PROVIDES.search(a.norm.text[m.end:program.start])]
+        orgs = [m for m in here if m.kind == "org" and m.end <= program.start and program.start - m.end <= 70
+                and PROVIDES.search(a.norm.text[m.end:program.start]) and not re.search(r'[,"]', a.norm.text[m.end:program.start])]
         if orgs and not any(p.kind == "person" and p.attrs.get("chain") for p in here if orgs[-1].start <= p.start < program.start):
             a.add(program.key, SDO.provider, orgs[-1].key, sentence, [orgs[-1], program], "organisation-verb-programme")
             continue

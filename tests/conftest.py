@@ -1,0 +1,43 @@
+"""Shared fixtures: the bundled corpus is built once per test session, into a real on-disk store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+from rdflib import Dataset
+
+from kg import store as kg_store
+from kg.facts import Analysis
+from kg.pipeline import DEFAULT_CORPUS, analyse, build_dataset
+from kg.document import read_document
+
+ROOT = Path(__file__).resolve().parent.parent
+FOUNDING = DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt"
+DEV = sorted((DEFAULT_CORPUS / "dev").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The graph of the bundled corpus, as the build writes it."""
+    return build_dataset([])
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory: pytest.TempPathFactory, dataset: Dataset) -> Path:
+    path = tmp_path_factory.mktemp("store")
+    kg_store.write_store(path, dataset)
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(store_dir: Path) -> Store:
+    """The built corpus in a persistent pyoxigraph store, opened read-only."""
+    return kg_store.open_store(store_dir)
+
+
+@pytest.fixture(scope="session")
+def founding() -> Analysis:
+    """The founding press release after every stage up to facts."""
+    return analyse(read_document(FOUNDING))
