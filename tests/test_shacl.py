@@ -165,8 +165,7 @@ def untag_labels(subject: URIRef) -> Callable[[Graph], None]:
 
 MUTATIONS = {
     # case: (mutation, focus node the report must name, fragment of the expected message)
-    # A bare Turtle integer (`oa:start 10`) is xsd:integer, not xsd:nonNegativeInteger.
-    "bare integer start": (set_value(S1_POS, OA.start, Literal(10)), S1, "oa:start of the position selector"),
+    "negative start": (set_value(S1_POS, OA.start, Literal(-1)), S1, "oa:start of the position selector"),
     "untyped string end": (
         set_value(M1_POS, OA.end, Literal("164")), URIRef(DOC + "fukuoka-m1"), "oa:end of the position selector"
     ),
