@@ -20,7 +20,7 @@ from kg.numbers import is_integral
 from kg.text import Sentence
 from kg.vocab import KG, RDF, RDFS, SDO
 
-PER_YEAR = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?tahun\b|\bper tahun\b|\bsetahun\b")
+PER_YEAR = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?tahun\b|\bsetahun\b", re.IGNORECASE)
 WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-z][a-z ]*?)? ?$")
 MEASURE = re.compile(r"\b(?P<noun>(?:kuota|persentase|proporsi|tingkat|angka|rasio|porsi|target)(?: [a-z]+){0,3}?)(?: yang| sebesar| mencapai| adalah|\s*$)")
 THIS = re.compile(r"\b(?:program|kegiatan|layanan|lembaga|perusahaan) ini\b")
