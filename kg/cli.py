@@ -1,4 +1,5 @@
-"""Command line: ``kemensos-kg build | query | export | validate``.
+"""Command line: ``kemensos-kg build | query | export | validate | load`` (``serve`` is added by
+``server.cli``, so that ``kg`` never depends on the server).
 
 Each subcommand is a ``Subcommand`` in ``SUBCOMMANDS`` (a function adding its arguments, a
 function running it), so a new one (``serve``, ``load``) is one entry. Every option with a
@@ -98,21 +99,24 @@ def _configure_build(parser: argparse.ArgumentParser) -> None:
     _add_store_option(parser)
 
 
-def _run_build(args: argparse.Namespace) -> int:
+def build(inputs: Sequence[Path], store_dir: Path) -> str:
+    """Extract, validate and swap in a new store; returns the one-line summary."""
     from kg import pipeline
 
     started = time.perf_counter()
-    for path in args.inputs:
+    for path in inputs:
         if not path.exists():
             raise DocumentError(f"input not found: {path}")
-    dataset = pipeline.build_dataset(args.inputs)
+    dataset = pipeline.build_dataset(inputs)
     _validate(dataset, "the built graph")  # before write_store: a bad build leaves the store alone
-    summary = store.write_store(args.store, dataset)
+    summary = store.write_store(store_dir, dataset)
     documents = sum(1 for g in dataset.graphs() if g.identifier not in _SHARED_GRAPHS and len(g))
-    print(
-        f"built {summary.quads} quads in {summary.graphs} graphs from {documents} documents "
-        f"into {args.store} ({time.perf_counter() - started:.1f} s)"
-    )
+    return (f"built {summary.quads} quads in {summary.graphs} graphs from {documents} documents "
+            f"into {store_dir} ({time.perf_counter() - started:.1f} s)")
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    print(build(args.inputs, args.store))
     return 0
 
 
@@ -184,6 +188,25 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- load ---------------------------------------------------------------------------------
+
+
+def _configure_load(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="RDF files (.ttl .nt .nq .trig .rdf .jsonld)")
+    parser.add_argument("--graph", metavar="IRI", help="named graph to load into (default: the default graph; "
+                        "quads of .nq/.trig files keep their own graphs)")
+    _add_store_option(parser)
+
+
+def _run_load(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    summary = store.load_files(args.store, args.files, args.graph)
+    target = f"graph <{args.graph}>" if args.graph else "the default graph"
+    print(f"loaded {len(args.files)} file(s) into {target} of {args.store}: {summary.quads} quads in the store "
+          f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 # --- validate -----------------------------------------------------------------------------
 
 
@@ -203,25 +226,27 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "query": Subcommand("run a SPARQL query on the store", _configure_query, _run_query),
     "export": Subcommand("dump the store as RDF", _configure_export, _run_export),
     "validate": Subcommand("check the stored graph against the SHACL shapes", _configure_validate, _run_validate),
+    "load": Subcommand("bulk-load RDF files into the store (reference data, other graphs)", _configure_load, _run_load),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra: dict[str, Subcommand] | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand; `extra` adds those defined outside `kg` (the server's `serve`)."""
     parser = argparse.ArgumentParser(
         prog=PROG, description="Knowledge graph of Kementerian Sosial press releases, with provenance."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, command in SUBCOMMANDS.items():
+    for name, command in {**SUBCOMMANDS, **(extra or {})}.items():
         sub = commands.add_parser(name, help=command.help, description=command.help)
         command.configure(sub)
         sub.set_defaults(run=command.run)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, extra: dict[str, Subcommand] | None = None) -> int:
     """Run the CLI; returns the exit status (argparse's own exits, e.g. --help, included)."""
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(extra).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:

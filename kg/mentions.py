@@ -32,7 +32,8 @@ NAME_RE = re.compile(rf"(?:(?:[A-Z]\.)+ ?|I (?=[A-Z]))?{NAME_TOKEN}(?: {NAME_TOK
 NOT_NAME_START = {"Dalam", "Di", "Saat", "Pada", "Dengan", "Kepada", "Untuk", "Hal", "Namun", "Tahun", "Yang",
                   "Sesuai", "Karena", "Ketika", "Setelah", "Sebelum", "Selain", "Sementara", "Menurut", "Atas", "Bagi",
                   "Kami", "Kita", "Ia", "Dia", "Mereka", "Para", "Pak", "Bu", "Ibu", "Bapak", "Sabtu", "Minggu",
-                  "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Tim", "Tagana", "Center"}
+                  "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Tim", "Tagana", "Center", "Nomor", "No", "Tahun",
+                  "Pasal", "Ayat", "Peraturan", "Undang"}
 LINKS = (" ", " (", ", ", " di ", " untuk ")
 QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S)"', re.MULTILINE)
 HONORIFICS = re.compile(r"^(?:(?:Pak|Bu|Ibu|Bapak|Sdr|Sdri|Dr|Drs|Ir|Prof|H|Hj)\.? )+")
@@ -112,7 +113,7 @@ class MentionFinder:
         taken = names + roles + people
         dates = self._dates(text)
         quantities = [m for m in self._quantities(text, dates) if not any(m.overlaps(t) for t in taken)]
-        quotes = self._quotes(text)
+        quotes = [q for q in self._quotes(text) if not any(n.start <= q.start and q.end <= n.end for n in names)]
         return sorted(taken + dates + quantities + quotes, key=lambda m: (m.start, -m.end))
 
     # -- names ----------------------------------------------------------------------------------
@@ -244,7 +245,7 @@ class MentionFinder:
         people: list[Mention] = []
         consumed: set[int] = set()
         for i, role in enumerate(roles):
-            if role.start in consumed:
+            if role.start in consumed or text[max(0, role.start - 10):role.start].endswith("Peraturan "):
                 continue
             chain = self._chain(text, role, roles[i + 1:], names)
             consumed.update(r.start for r in chain["roles"])

@@ -13,11 +13,12 @@ UNITS = {
     "tujuh": 7, "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
     "seribu": 1000,
 }
+PREFIXED_SCALES = {"sejuta": 10**6, "semiliar": 10**9, "semilyar": 10**9}
 MULTIPLIERS = {"belas": 10, "puluh": 10, "ratus": 100, "ribu": 1000, "juta": 10**6, "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
 SCALES = {"ribu": 10**3, "rb": 10**3, "juta": 10**6, "jt": 10**6, "miliar": 10**9, "milyar": 10**9, "m": 10**9, "triliun": 10**12, "t": 10**12}
 
 NUMERAL = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-NUMERAL_RE = re.compile(rf"^(?:{NUMERAL})$")
+NUMERAL_RE = re.compile(rf"^(?:{NUMERAL})$", re.ASCII)
 NUMBER_WORD = r"(?:" + "|".join(sorted(list(UNITS) + list(MULTIPLIERS), key=len, reverse=True)) + r")"
 WORDS_RE = re.compile(rf"^{NUMBER_WORD}(?:\s+{NUMBER_WORD})*$", re.IGNORECASE)
 
@@ -36,7 +37,9 @@ def parse_numeral(text: str) -> Decimal:
 def parse_words(text: str) -> int:
     """Number words: "tiga" 3, "dua belas" 12, "tiga ratus lima puluh ribu" 350000."""
     words = text.lower().split()
-    if not words or not WORDS_RE.match(text.strip()):
+    if len(words) == 1 and words[0] in PREFIXED_SCALES:
+        return PREFIXED_SCALES[words[0]]
+    if not words or not WORDS_RE.match(text.strip()) or words[0] in MULTIPLIERS or words[0] == "se":
         raise ValueError(f"not an Indonesian number word: {text!r}")
     total, group, unit = 0, 0, 0
     for word in words:

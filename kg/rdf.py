@@ -109,9 +109,12 @@ class DocumentWriter:
         g.add((node, PROV.wasGeneratedBy, self.activity))
         for mention in fact.evidence:
             if mention.kind in ("person", "org", "place", "program") and mention.key:
-                g.add((node, KG.evidence, self.mention(mention)))
+                span = self.mention(mention)
             else:
                 start, end = self.a.norm.raw_span(mention.start, mention.end)
                 span = self._span(start, end, KG.Mention)
-                self.graph.add((span, KG.inSentence, sentence))
-                g.add((node, KG.evidence, span))
+                self.graph.add((span, KG.inSentence, self.sentence_iri(self.a.sentence_at(mention.start))))
+            g.add((node, KG.evidence, span))
+            cited = self.a.sentence_at(mention.start)
+            if cited.index != fact.sentence.index:  # words of an earlier sentence the rule resolved
+                g.add((node, PROV.wasDerivedFrom, self.sentence_iri(cited)))

@@ -33,14 +33,14 @@ import fcntl
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat, Store, serialize
+from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, QueryTriples, RdfFormat, Store, serialize
 from rdflib import Dataset
 
 from kg.errors import QueryError, StoreError
@@ -115,6 +115,58 @@ def write_store(store_dir: Path, dataset: Dataset) -> StoreSummary:
             raise
         _remove_generations_except(generations, name)
     return summary
+
+
+def modify_store(store_dir: Path, change: Callable[[Store], None]) -> StoreSummary:
+    """Apply `change` to a copy of the current generation and make the copy current.
+
+    The copy is a RocksDB backup (hard links, so cheap); readers keep the old generation until the
+    swap, and a `change` that raises leaves the store as it was. An empty store starts empty.
+    """
+    store_dir = Path(store_dir)
+    generations = store_dir / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
+    with _build_lock(store_dir):
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
+        path = generations / name
+        try:
+            if (store_dir / CURRENT).exists():
+                Store.read_only(str((store_dir / CURRENT).resolve())).backup(str(path))
+            store = Store(str(path))
+            change(store)
+            store.flush()
+            summary = StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
+            del store
+            _point_current_at(store_dir, name)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        _remove_generations_except(generations, name)
+    return summary
+
+
+def load_files(store_dir: Path, files: Sequence[Path], graph: str | None = None) -> StoreSummary:
+    """Bulk-load RDF files (any syntax pyoxigraph knows, by file extension) into the store, into the
+    named graph `graph` or the default graph; all files or none."""
+    for path in files:
+        if not Path(path).is_file():
+            raise StoreError(f"no such file: {path}")
+
+    def load(store: Store) -> None:
+        for path in files:
+            fmt = RdfFormat.from_extension(Path(path).suffix.lstrip(".").lower()) if Path(path).suffix else None
+            if fmt is None:
+                raise StoreError(f"{path}: unknown RDF syntax (use a standard extension: .ttl .nt .nq .trig .rdf .jsonld)")
+            target = NamedNode(graph) if graph else DefaultGraph()
+            try:
+                if fmt.supports_datasets and not graph:
+                    store.bulk_load(path=str(path), format=fmt)
+                else:
+                    store.bulk_load(path=str(path), format=fmt, to_graph=target)
+            except (SyntaxError, ValueError, OSError) as exc:
+                raise StoreError(f"{path}: {exc}") from exc
+
+    return modify_store(store_dir, load)
 
 
 def load_dataset(store: Store, dataset: Dataset) -> None:
@@ -240,7 +292,7 @@ def _build_lock(store_dir: Path) -> Iterator[None]:
 
 
 __all__ = [
-    "StoreSummary", "write_store", "load_dataset", "open_store", "query", "export", "to_rdflib",
+    "StoreSummary", "write_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
     "count_quads", "RESULT_FORMATS", "GRAPH_FORMATS", "QUERY_FORMATS", "EXPORT_FORMATS",
     "DATASET_EXPORT_FORMATS", "TRIPLE_EXPORT_FORMATS", "DEFAULT_RESULT_FORMAT", "DEFAULT_GRAPH_FORMAT",
 ]
