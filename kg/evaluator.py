@@ -1,0 +1,219 @@
+"""Running SPARQL in a child process that can be killed.
+
+pyoxigraph cannot cancel a query: `Store.query()` has no timeout, and evaluation runs in Rust with
+the GIL released, so no Python signal reaches it. Each `Evaluator` therefore owns one child process
+that opens the current store generation read-only, evaluates one query at a time and writes the
+serialised result to a spool (in memory while small, then a temporary file). At the deadline the
+parent kills the child and starts a fresh one; the caller gets `QueryTimeout` and the store is
+untouched. A child is also replaced when the store's `current` generation changes (a rebuild).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KGError, QueryError
+from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_results
+from kg.vocab import PREFIXES
+
+SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB travel through the pipe; larger ones through a file
+
+
+class QueryTimeout(KGError):
+    """The query ran past the configured limit and was stopped."""
+
+
+class EvaluationError(KGError):
+    """The query is valid but evaluating it failed (e.g. a SERVICE endpoint did not answer)."""
+
+
+class NotAcceptable(KGError):
+    """The result form (solutions or graph) has no format the client accepts."""
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query and how to answer it. Formats are names from kg.results, one per result family:
+    the query form is only known once it is parsed, so the caller says what it would accept for each."""
+
+    query: str
+    solutions_format: str | None = "json"
+    graph_format: str | None = "ttl"
+    default_graphs: tuple[str, ...] = ()  # "" is the store's own default graph
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int = 100_000
+
+
+@dataclass
+class QueryResult:
+    """A finished query: its serialised bytes (or a spool file to stream and delete) and figures for the log."""
+
+    form: str
+    format_name: str
+    media_type: str
+    rows: int
+    truncated: bool
+    seconds: float
+    body: bytes | None = None
+    path: str | None = None
+    size: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def chunks(self, size: int = 1 << 16):  # type: ignore[no-untyped-def]
+        """The result body in pieces; a spool file is removed once read."""
+        if self.body is not None:
+            yield self.body
+            return
+        assert self.path is not None
+        try:
+            with open(self.path, "rb") as handle:
+                while piece := handle.read(size):
+                    yield piece
+        finally:
+            os.unlink(self.path)
+
+
+class _Spool:
+    """Bytes in memory until they pass a threshold, then a named temporary file."""
+
+    def __init__(self, directory: str | None) -> None:
+        self.directory = directory
+        self.memory = bytearray()
+        self.file: Any = None
+
+    def write(self, data: bytes) -> int:
+        if self.file is None and len(self.memory) + len(data) > SPOOL_IN_MEMORY:
+            self.file = tempfile.NamedTemporaryFile(dir=self.directory, prefix="kg-result-", delete=False)
+            self.file.write(self.memory)
+            self.memory = bytearray()
+        if self.file is not None:
+            return self.file.write(data)
+        self.memory += data
+        return len(data)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+
+def _child(conn: Connection, generation: str, spool_dir: str | None) -> None:
+    """The child's loop: open the store read-only once, then answer jobs until the pipe closes."""
+    from pyoxigraph import DefaultGraph, NamedNode, Store
+
+    store = Store.read_only(generation) if generation else Store()
+    while True:
+        try:
+            job: QueryJob = conn.recv()
+        except EOFError:
+            return
+        started = time.perf_counter()
+        try:
+            kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+            if job.default_graphs:
+                kwargs["default_graph"] = [NamedNode(g) if g else DefaultGraph() for g in job.default_graphs]
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            if job.named_graphs:
+                kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+            results = store.query(job.query, **kwargs)
+            is_graph = type(results).__name__ == "QueryTriples"
+            name = job.graph_format if is_graph else job.solutions_format
+            if name is None:
+                conn.send(("not-acceptable", "graph" if is_graph else "solutions"))
+                continue
+            fmt = (GRAPH_FORMATS if is_graph else SOLUTION_FORMATS)[name]
+            spool = _Spool(spool_dir)
+            written = write_results(results, fmt, spool, job.max_rows)
+            spool.flush()
+            meta = {"form": written.form, "format": fmt.name, "media_type": fmt.media_type, "rows": written.rows,
+                    "truncated": written.truncated, "seconds": time.perf_counter() - started}
+            if spool.file is not None:
+                spool.file.close()
+                conn.send(("file", meta, spool.file.name, os.path.getsize(spool.file.name)))
+            else:
+                conn.send(("bytes", meta, bytes(spool.memory)))
+        except SyntaxError as exc:
+            conn.send(("syntax", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - any evaluation failure is reported to the parent as such
+            conn.send(("evaluation", f"{type(exc).__name__}: {exc}"))
+
+
+def current_generation(store_dir: Path) -> str:
+    """The resolved path of the store's current generation ('' for an empty in-memory store)."""
+    current = store_dir / "current"
+    return str(current.resolve()) if current.exists() else ""
+
+
+class Evaluator:
+    """One killable child process answering queries against the current store generation."""
+
+    def __init__(self, store_dir: Path, timeout: float, spool_dir: str | None = None) -> None:
+        self.store_dir = store_dir
+        self.timeout = timeout
+        self.spool_dir = spool_dir
+        self._lock = threading.Lock()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Connection | None = None
+        self._generation = ""
+
+    def _start(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        self._generation = current_generation(self.store_dir)
+        self._process = ctx.Process(target=_child, args=(child, self._generation, self.spool_dir), daemon=True)
+        self._process.start()
+        child.close()
+        self._conn = parent
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def run(self, job: QueryJob) -> QueryResult:
+        """Evaluate `job`; raise QueryError (bad query), QueryTimeout, EvaluationError or NotAcceptable."""
+        with self._lock:
+            if self._process is None or not self._process.is_alive() or current_generation(self.store_dir) != self._generation:
+                self._stop()
+                self._start()
+            assert self._conn is not None
+            started = time.perf_counter()
+            self._conn.send(job)
+            if not self._conn.poll(self.timeout):
+                self._stop()
+                raise QueryTimeout(f"query stopped after the {self.timeout:g} s time limit")
+            try:
+                reply = self._conn.recv()
+            except (EOFError, OSError) as exc:
+                self._stop()
+                raise EvaluationError("the query evaluator stopped unexpectedly") from exc
+            seconds = time.perf_counter() - started
+        kind = reply[0]
+        if kind == "syntax":
+            raise QueryError(f"invalid SPARQL query: {reply[1]}")
+        if kind == "evaluation":
+            raise EvaluationError(f"query evaluation failed: {reply[1]}")
+        if kind == "not-acceptable":
+            raise NotAcceptable(f"no acceptable format for {'graph' if reply[1] == 'graph' else 'SELECT/ASK'} results")
+        meta = reply[1]
+        result = QueryResult(meta["form"], meta["format"], meta["media_type"], meta["rows"], meta["truncated"], seconds)
+        if kind == "bytes":
+            result.body, result.size = reply[2], len(reply[2])
+        else:
+            result.path, result.size = reply[2], reply[3]
+        return result

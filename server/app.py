@@ -1,0 +1,105 @@
+"""The application factory: configuration, the evaluator pool, error pages, CORS and health."""
+
+from __future__ import annotations
+
+import queue
+import time
+from pathlib import Path
+
+from flask import Flask, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from kg.errors import KGError
+from kg.evaluator import Evaluator, current_generation
+from kg.federation import FederationPolicy
+from server.config import ServerConfig
+
+
+class EvaluatorPool:
+    """One killable evaluator per concurrent request a worker process can serve."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self._idle: queue.Queue[Evaluator] = queue.Queue()
+        for _ in range(max(1, config.threads)):
+            self._idle.put(Evaluator(config.store_dir, config.timeout))
+
+    def acquire(self) -> Evaluator:
+        return self._idle.get()
+
+    def release(self, evaluator: Evaluator) -> None:
+        self._idle.put(evaluator)
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get().close()
+
+
+def config() -> ServerConfig:
+    return current_app.extensions["kg_config"]
+
+
+def pool() -> EvaluatorPool:
+    return current_app.extensions["kg_pool"]
+
+
+def policy() -> FederationPolicy:
+    return current_app.extensions["kg_policy"]
+
+
+def create_app(cfg: ServerConfig) -> Flask:
+    """A Flask app serving the store at `cfg.store_dir`."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
+    app.extensions["kg_config"] = cfg
+    app.extensions["kg_pool"] = EvaluatorPool(cfg)
+    app.extensions["kg_policy"] = FederationPolicy.from_strings(cfg.service_allow)
+
+    from server.description import bp as description_bp
+    from server.graph_store import bp as graph_store_bp
+    from server.sparql import bp as sparql_bp
+
+    app.register_blueprint(sparql_bp)
+    app.register_blueprint(description_bp)
+    app.register_blueprint(graph_store_bp)
+
+    @app.before_request
+    def _start_clock() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _cors_and_timing(response: Response) -> Response:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Content-Length, X-Query-Time, X-Result-Rows, X-Result-Truncated, Link"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, HEAD, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+                "Access-Control-Request-Headers", "Content-Type, Accept, Authorization")
+            response.headers["Access-Control-Max-Age"] = "86400"
+        if "X-Query-Time" not in response.headers and hasattr(g, "started"):
+            response.headers["X-Query-Time"] = f"{time.perf_counter() - g.started:.4f}"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        """Every HTTP error is a short plain-text message, never an HTML stack trace."""
+        description = exc.description
+        if exc.code == 405:
+            description = f"{request.method} is not supported here; allowed: {', '.join(exc.valid_methods or [])}"
+        response = Response(f"{exc.code} {exc.name}: {description}\n", status=exc.code, mimetype="text/plain")
+        for name, value in exc.get_response().headers.items():
+            if name.lower() in ("allow", "www-authenticate", "retry-after"):
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(KGError)
+    def _kg_error(exc: KGError) -> Response:
+        from server.errors import status_of
+        return Response(f"{exc}\n", status=status_of(exc), mimetype="text/plain")
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        generation = current_generation(Path(cfg.store_dir))
+        return jsonify({"status": "ok" if generation else "empty", "generation": Path(generation).name or None,
+                        "read_only": cfg.read_only})
+
+    return app

@@ -1,0 +1,27 @@
+"""Everything the server can be told, in one place. `server.cli` fills it from flags, each with an
+environment-variable fallback; tests build it directly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    store_dir: Path
+    timeout: float = 30.0
+    max_rows: int = 100_000
+    max_body: int = 1 << 20
+    update_token: str | None = None
+    service_allow: tuple[str, ...] = field(default_factory=tuple)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    threads: int = 4
+    access_log: bool = True
+
+    @property
+    def read_only(self) -> bool:
+        """Updates and Graph Store writes exist only when a secret token was given at start."""
+        return not self.update_token

@@ -1,0 +1,20 @@
+"""Which HTTP status answers which expected failure."""
+
+from __future__ import annotations
+
+from kg.errors import KGError, QueryError, StoreError
+from kg.evaluator import EvaluationError, NotAcceptable, QueryTimeout
+from kg.federation import FederationRefused
+
+STATUS: tuple[tuple[type[KGError], int], ...] = (
+    (FederationRefused, 403),
+    (QueryError, 400),
+    (NotAcceptable, 406),
+    (QueryTimeout, 503),
+    (EvaluationError, 500),
+    (StoreError, 503),
+)
+
+
+def status_of(exc: KGError) -> int:
+    return next((status for kind, status in STATUS if isinstance(exc, kind)), 500)

@@ -1,0 +1,177 @@
+"""`/sparql`: the W3C SPARQL 1.1 Protocol — query by GET, by form POST and by direct POST; update
+(only with the server's secret token); results by content negotiation, streamed and gzipped."""
+
+from __future__ import annotations
+
+import hmac
+import time
+import zlib
+from collections.abc import Iterator
+
+from flask import Blueprint, Response, abort, request, stream_with_context
+
+from kg import store
+from kg.evaluator import QueryJob, QueryResult
+from server.app import config, policy, pool
+from server.negotiation import choose_formats, negotiate
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+TEXT_TYPES = ("text/csv", "text/tab-separated-values", "text/turtle")
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        abort(400, f"the '{name}' parameter was given {len(values)} times; the protocol allows one")
+    return values[0] if values else None
+
+
+def _utf8_body() -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        abort(415, f"request body charset {charset} is not supported: send UTF-8")
+    try:
+        return request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        abort(400, "request body is not valid UTF-8")
+
+
+def _operation() -> tuple[str, str | None, list[str], list[str]]:
+    """(kind, text, default graphs, named graphs) from the three request forms; kind is 'query',
+    'update' or 'none' (a GET without a query: the service description)."""
+    args = request.args
+    if request.method == "GET":
+        if "update" in args:
+            abort(400, "SPARQL Update must be sent by POST")
+        query = _single(args.getlist("query"), "query")
+        return ("query" if query is not None else "none"), query, args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    mimetype = request.mimetype
+    if not mimetype:
+        abort(415, "POST needs a Content-Type: application/sparql-query, application/sparql-update "
+                   "or application/x-www-form-urlencoded")
+    if mimetype == FORM:
+        _utf8_body()
+        form = request.form
+        query, update = _single(form.getlist("query"), "query"), _single(form.getlist("update"), "update")
+        if query is not None and update is not None:
+            abort(400, "send either 'query' or 'update', not both")
+        if query is None and update is None:
+            abort(400, "the form has neither a 'query' nor an 'update' parameter")
+        if query is not None:
+            return "query", query, form.getlist("default-graph-uri") + args.getlist("default-graph-uri"), \
+                form.getlist("named-graph-uri") + args.getlist("named-graph-uri")
+        return "update", update, form.getlist("using-graph-uri"), form.getlist("using-named-graph-uri")
+    if mimetype == QUERY_TYPE:
+        if "query" in args:
+            abort(400, "a direct POST carries the query in its body, not also in the URL")
+        return "query", _utf8_body(), args.getlist("default-graph-uri"), args.getlist("named-graph-uri")
+    if mimetype == UPDATE_TYPE:
+        return "update", _utf8_body(), args.getlist("using-graph-uri"), args.getlist("using-named-graph-uri")
+    abort(415, f"unsupported Content-Type {mimetype}: use application/sparql-query, "
+               "application/sparql-update or application/x-www-form-urlencoded")
+
+
+def _gzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    for chunk in chunks:
+        data = compressor.compress(chunk)
+        if data:
+            yield data
+    yield compressor.flush()
+
+
+def _accepts_gzip() -> bool:
+    """`Accept-Encoding` names gzip (or *) with a q above 0."""
+    header = request.headers.get("Accept-Encoding", "")
+    return bool(header) and negotiate(header.replace("*", "gzip"), ["gzip"]) == "gzip"
+
+
+def result_response(result: QueryResult, status: int = 200) -> Response:
+    """Stream a finished result; spool files are read in chunks and removed afterwards."""
+    mimetype = result.media_type
+    content_type = f"{mimetype}; charset=utf-8" if mimetype.startswith("text/") or mimetype.endswith(("json", "xml")) else mimetype
+    body: Iterator[bytes] = result.chunks()
+    headers = {
+        "Vary": "Accept, Accept-Encoding",
+        "X-Query-Time": f"{result.seconds:.4f}",
+        "X-Result-Rows": str(result.rows),
+    }
+    if result.truncated:
+        headers["X-Result-Truncated"] = f"true; limit={config().max_rows}"
+    if _accepts_gzip():
+        body = _gzip(body)
+        headers["Content-Encoding"] = "gzip"
+    else:
+        headers["Content-Length"] = str(result.size)
+    response = Response(stream_with_context(body), status=status, headers=headers, content_type=content_type)
+    response.direct_passthrough = True
+    response.headers["X-Result-Bytes"] = str(result.size)
+    return response
+
+
+def run_query(text: str, default_graphs: list[str], named_graphs: list[str],
+              solutions_format: str | None, graph_format: str | None) -> QueryResult:
+    policy().check(text)
+    job = QueryJob(text, solutions_format, graph_format, tuple(default_graphs), tuple(named_graphs), config().max_rows)
+    evaluator = pool().acquire()
+    try:
+        return evaluator.run(job)
+    finally:
+        pool().release(evaluator)
+
+
+def _authorise_update() -> None:
+    cfg = config()
+    if cfg.read_only:
+        abort(403, "this endpoint is read-only: updates are enabled only when the server is started with a token")
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        response = Response("401 Unauthorized: updates need 'Authorization: Bearer <token>'\n", status=401, mimetype="text/plain")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kemensos-kg"'
+        abort(response)
+    if not hmac.compare_digest(token.strip().encode(), (cfg.update_token or "").encode()):
+        abort(403, "the bearer token is not the one this server was started with")
+
+
+def run_update(text: str) -> Response:
+    _authorise_update()
+    policy().check(text)
+    started = time.perf_counter()
+    from kg.errors import QueryError
+
+    def apply(target) -> None:  # type: ignore[no-untyped-def]
+        try:
+            target.update(text)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL update: {exc}") from exc
+
+    summary = store.modify_store(config().store_dir, apply)
+    return Response(f"update applied: {summary.quads} quads in the store\n", status=200, mimetype="text/plain",
+                    headers={"X-Query-Time": f"{time.perf_counter() - started:.4f}"})
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": "GET, POST, OPTIONS"})
+    kind, text, default_graphs, named_graphs = _operation()
+    if kind == "none":
+        from server.description import service_description
+        return service_description()
+    if kind == "update":
+        if default_graphs or named_graphs:
+            abort(400, "using-graph-uri / using-named-graph-uri are not supported: name graphs with USING or WITH in the update")
+        return run_update(text or "")
+    if not (text or "").strip():
+        abort(400, "the query is empty")
+    fmt = request.args.get("format") or request.args.get("output") or (request.form.get("format") if request.mimetype == FORM else None)
+    solutions, graph = choose_formats(request.headers.get("Accept"), fmt)
+    if solutions is None and graph is None:
+        wanted = fmt or request.headers.get("Accept")
+        abort(406, f"cannot produce {wanted}: SELECT/ASK results are available as JSON, XML, CSV, TSV; "
+                   "CONSTRUCT/DESCRIBE results as Turtle, N-Triples, RDF/XML, JSON-LD, TriG, N-Quads")
+    return result_response(run_query(text or "", default_graphs, named_graphs, solutions, graph))
