@@ -2,9 +2,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 STORE ?= data/store
+HOST ?= 127.0.0.1
+PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: install run build test
+.PHONY: install run build serve test
 
 install: $(VENV)/.installed
 
@@ -17,7 +19,10 @@ $(VENV)/.installed: pyproject.toml
 build: install
 	$(BIN)/kemensos-kg build --store $(STORE)
 
-run: build
+serve: install
+	$(BIN)/kemensos-kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+run: build serve
 
 test: install
 	$(BIN)/pytest
