@@ -53,7 +53,9 @@ def load_shapes() -> rdflib.Graph:
 
 
 def _count_violations(results: rdflib.Graph) -> int:
-    return sum(1 for _ in results.subjects(SH.resultSeverity, SH.Violation))
+    """Top-level results of severity Violation (nested sh:detail results explain them, not add to them)."""
+    top = set(results.objects(None, SH.result))
+    return sum(1 for r in results.subjects(SH.resultSeverity, SH.Violation) if r in top)
 
 
 def validate_graph(data: rdflib.Graph) -> ValidationReport:

@@ -197,15 +197,16 @@ def test_mutation_is_a_violation(case: str) -> None:
     mutate, focus, message = MUTATIONS[case]
     report = check(mutate)
     assert not report.conforms, case
-    assert report.violations == 1, report.text
+    # one defect, one violation — except a string offset, which is also not comparable with oa:start
+    assert report.violations == (2 if case == "untyped string end" else 1), report.text
     assert names(report, focus), f"report does not name {focus}:\n{report.text}"
     assert message in report.text, report.text
 
 
-def test_start_not_before_end_reported_by_sparql_constraint() -> None:
+def test_start_not_before_end_names_the_selector() -> None:
     report = check(MUTATIONS["start equals end"][0])
-    assert "SPARQLConstraintComponent" in report.text
-    assert "fukuoka-s1-pos has oa:start 100 that is not before oa:end 100" in report.text
+    assert "LessThanConstraintComponent" in report.text
+    assert "fukuoka-s1-pos" in report.text
 
 
 def test_post_in_non_organisation_is_a_violation() -> None:
