@@ -3,7 +3,8 @@ facts → RDF, for a corpus, into one Dataset with its named graphs kept apart:
 
 - the ontology (`graph/ontology`),
 - curated reference data from the lexicons (`graph/reference`),
-- each document's extracted facts and their provenance (graph = the document's IRI),
+- each document's extracted facts and their provenance (graph = the document's IRI), after
+  people named differently in different documents are resolved to one IRI (`kg/resolution.py`),
 - derived triples: the standard-vocabulary view and checks of figures (`graph/derived`).
 """
 
@@ -23,6 +24,7 @@ from kg.lexicon import load_lexicon
 from kg.mentions import MentionFinder
 from kg.rdf import DocumentWriter
 from kg.reference import reference_graph
+from kg.resolution import apply_merges, person_merges
 from kg.text import normalise, split_sentences
 from kg.validate import load_ontology
 from kg.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
@@ -92,7 +94,9 @@ def build_dataset(inputs: Sequence[Path]) -> Dataset:
     for triple in ontology:
         onto_graph.add(triple)
     reference_graph(dataset.graph(REFERENCE_GRAPH))
-    for analysis in analyse_paths(collect_inputs(inputs)):
+    analyses = analyse_paths(collect_inputs(inputs))
+    apply_merges(analyses, person_merges(analyses))
+    for analysis in analyses:
         DocumentWriter(dataset, analysis).write()
     derived = dataset.graph(DERIVED_GRAPH)
     extracted = [(s, p, o) for s, p, o, g in dataset.quads((None, None, None, None)) if g not in (ONTOLOGY_GRAPH, DERIVED_GRAPH)]

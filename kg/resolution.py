@@ -1,0 +1,79 @@
+"""Resolution across documents: one person, one IRI, when the evidence says so.
+
+Within a document the entity stage already joins "Harry" to Harry Hikmat. Across documents a
+shorter name is merged into a longer one only when both names agree (the shorter one's words
+appear in the longer, first and last words equal) AND both hold the same post — "Romal Sinaga",
+Kepala Sentra Handayani in one release, is "Romal Uli Jaya Sinaga", Kepala Sentra Handayani in
+another. A matching name alone is never enough. The name as written stays as an alternative label,
+stated by the release that used it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rdflib import Literal, URIRef
+
+from kg import iri
+from kg.facts import Analysis
+from kg.vocab import ORG, RDFS, SDO, SKOS
+
+
+def _compatible(short: str, long: str) -> bool:
+    a, b = short.split(), long.split()
+    return 2 <= len(a) < len(b) and a[0] == b[0] and a[-1] == b[-1] and all(w in b for w in a)
+
+
+def person_merges(analyses: list[Analysis]) -> dict[str, str]:
+    """Map of person key → the key it is merged into."""
+    names: dict[str, str] = {}
+    posts: dict[str, set[URIRef]] = {}
+    for a in analyses:
+        for key, entity in a.entities.items():
+            if key.startswith("person/"):
+                names[key] = entity.label
+        for fact in a.facts:
+            if fact.p == ORG.holds:
+                posts.setdefault(str(fact.s), set()).add(fact.o)  # type: ignore[arg-type]
+    merges: dict[str, str] = {}
+    for short_key, short in names.items():
+        candidates = [
+            long_key for long_key, long in names.items()
+            if _compatible(short, long)
+            and posts.get(str(iri.entity(short_key)), set()) & posts.get(str(iri.entity(long_key)), set())
+        ]
+        if len(candidates) == 1:
+            merges[short_key] = candidates[0]
+    return merges
+
+
+def apply_merges(analyses: list[Analysis], merges: dict[str, str]) -> None:
+    """Rewrite facts, mentions and entity tables in place; record the shorter name as skos:altLabel."""
+    if not merges:
+        return
+    by_iri = {iri.entity(old): iri.entity(new) for old, new in merges.items()}
+    for a in analyses:
+        touched = [k for k in merges if k in a.entities]
+        if not touched:
+            continue
+        merged_here = {iri.entity(k) for k in touched}
+        a.facts[:] = [
+            replace(f, s=by_iri.get(f.s, f.s), o=by_iri.get(f.o, f.o))  # type: ignore[arg-type]
+            for f in a.facts
+            if not (f.s in merged_here and f.p in (RDFS.label, SDO.name))  # the fuller name is the label
+        ]
+        for mention in a.mentions:
+            if mention.key in merges:
+                mention.key = merges[mention.key]
+        for old in touched:
+            entity = a.entities.pop(old)
+            new = merges[old]
+            first = next(m for m in a.mentions if m.key == new and m.text in entity.names)
+            a.add(new, SKOS.altLabel, Literal(entity.label, lang="id"), a.sentence_at(first.start), [first],
+                  "same-person-across-releases")
+            if new not in a.entities:
+                entity.key = new
+                a.entities[new] = entity
+
+
+__all__ = ["person_merges", "apply_merges"]
