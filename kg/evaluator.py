@@ -50,6 +50,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] = ()  # "" is the store's own default graph
     named_graphs: tuple[str, ...] = ()
     max_rows: int = 100_000
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint URL)
 
 
 @dataclass
@@ -116,7 +117,7 @@ def _child(conn: Connection, generation: str, spool_dir: str | None) -> None:
             return
         started = time.perf_counter()
         try:
-            kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+            kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
             if job.default_graphs:
                 kwargs["default_graph"] = [NamedNode(g) if g else DefaultGraph() for g in job.default_graphs]
             else:
@@ -168,13 +169,18 @@ class Evaluator:
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
         self._generation = current_generation(self.store_dir)
-        self._process = ctx.Process(target=_child, args=(child, self._generation, self.spool_dir), daemon=True)
-        self._process.start()
-        child.close()
-        self._conn = parent
+        process = ctx.Process(target=_child, args=(child, self._generation, self.spool_dir), daemon=True)
+        try:
+            process.start()
+        except BaseException:
+            parent.close()
+            raise
+        finally:
+            child.close()
+        self._process, self._conn = process, parent
 
     def _stop(self) -> None:
-        if self._process is not None:
+        if self._process is not None and self._process.pid is not None:
             self._process.kill()
             self._process.join(5)
         if self._conn is not None:

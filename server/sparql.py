@@ -115,7 +115,8 @@ def result_response(result: QueryResult, status: int = 200) -> Response:
 def run_query(text: str, default_graphs: list[str], named_graphs: list[str],
               solutions_format: str | None, graph_format: str | None) -> QueryResult:
     policy().check(text)
-    job = QueryJob(text, solutions_format, graph_format, tuple(default_graphs), tuple(named_graphs), config().max_rows)
+    job = QueryJob(text, solutions_format, graph_format, tuple(default_graphs), tuple(named_graphs), config().max_rows,
+                   base_iri=request.base_url)
     evaluator = pool().acquire()
     try:
         return evaluator.run(job)
@@ -143,9 +144,11 @@ def run_update(text: str) -> Response:
     started = time.perf_counter()
     from kg.errors import QueryError
 
+    base = request.base_url  # the protocol's service-defined BASE: the endpoint itself
+
     def apply(target) -> None:  # type: ignore[no-untyped-def]
         try:
-            target.update(text)
+            target.update(text, base_iri=base)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL update: {exc}") from exc
 
