@@ -72,6 +72,15 @@ class Program:
 
 
 @dataclass(frozen=True)
+class SentraRow:
+    name: str
+    city: str
+    province: str
+    target_group: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ExternalId:
     entity: str
     same_as: str
@@ -97,6 +106,7 @@ class Lexicon:
     months: dict[str, int]
     unit_words: frozenset[str]
     external_ids: tuple[ExternalId, ...]
+    sentra: tuple[SentraRow, ...]
 
     def place(self, key: str) -> Place:
         return next(p for p in self.places if p.key == key)
@@ -153,4 +163,9 @@ def load_lexicon() -> Lexicon:
         if line.strip() and not line.startswith("#")
     )
     external = tuple(ExternalId(r["entity"], r["same_as"], r["source"]) for r in _rows("external_ids.csv"))
-    return Lexicon(roles, organisations, patterns, places, programs, months, unit_words, external)
+    sentra = tuple(
+        SentraRow(r["name"], r["city"], r["province"], r["target_group"],
+                  tuple(u.strip() for u in r["source_url"].split(" ; ") if u.strip()))
+        for r in _rows("sentra.csv")
+    )
+    return Lexicon(roles, organisations, patterns, places, programs, months, unit_words, external, sentra)

@@ -5,11 +5,14 @@ Nothing here is about a particular document; documents link to these resources b
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Literal, URIRef
 
 from kg import iri
 from kg.lexicon import Lexicon, load_lexicon
-from kg.vocab import DBR, DCTERMS, KG, ORG, OWL, RDF, RDFS, SDO, SKOS, WD
+from kg.mentions import org_key
+from kg.vocab import DBR, DCTERMS, KG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, WD
 
 ROLE_SCHEME = iri.entity("role")
 PROGRAM_SCHEME = iri.entity("program")
@@ -70,8 +73,55 @@ def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
         g.add((node, SKOS.inScheme, PROGRAM_SCHEME))
         _labels(g, node, program.name, program.name_en, program.aliases)
         g.add((node, DCTERMS.source, _source(program.source)))
+    _sentra(g, lex)
     for external in lex.external_ids:
         node = iri.entity(external.entity)
         g.add((node, OWL.sameAs, URIRef(external.same_as)))
         g.add((node, SDO.sameAs, URIRef(external.same_as)))
     return g
+
+
+SENTRA_LIST = iri.entity("dataset/sentra-kemensos")
+
+
+def sentra_name(row_name: str) -> tuple[str, str]:
+    """("Sentra Phalamartha", "Phalamartha") from "Sentra Phalamartha (Phala Martha)"."""
+    name = re.sub(r"\s*\(.*?\)", "", row_name).strip()
+    return name, re.sub(r"^Sentra(?: Terpadu)? ", "", name)
+
+
+def reference_keys(lexicon: Lexicon | None = None) -> frozenset[str]:
+    """Keys of the entities the reference graph names: their labels come from there, and a
+    release adds only the words it used (skos:altLabel)."""
+    lex = lexicon or load_lexicon()
+    keys = {f"place/{p.key}" for p in lex.places} | {f"org/{o.key}" for o in lex.organisations}
+    keys |= {f"program/{p.key}" for p in lex.programs}
+    keys |= {org_key("Sentra", *sentra_name(row.name)) for row in lex.sentra}
+    return frozenset(keys)
+
+
+def _sentra(g: Graph, lex: Lexicon) -> None:
+    """The published list of sentra, keyed like the sentra the extractor finds in releases
+    (`Sentra Terpadu Pangudi Luhur` and `Sentra Pangudi Luhur` are both `org/sentra-pangudiluhur`)."""
+    g.add((SENTRA_LIST, RDF.type, SDO.Dataset))
+    _labels(g, SENTRA_LIST, "Daftar sentra Kementerian Sosial", "List of Kemensos sentra")
+    g.add((SENTRA_LIST, SDO.creativeWorkStatus, Literal("incomplete")))
+    g.add((SENTRA_LIST, SDO.description, Literal(
+        f"{len(lex.sentra)} of the 31 sentra named by Peraturan Menteri Sosial No. 3 Tahun 2022; the regulation's "
+        "annex with the full list was not available.", lang="en")))
+    for row in lex.sentra:
+        name, proper = sentra_name(row.name)
+        node = iri.entity(org_key("Sentra", name, proper))
+        g.add((node, RDF.type, KG.Sentra))
+        _labels(g, node, name, "")
+        g.add((node, ORG.unitOf, iri.entity("org/kementerian-sosial")))
+        g.add((node, PROV.wasDerivedFrom, SENTRA_LIST))
+        g.add((node, SDO.description, Literal(row.target_group, lang="id")))
+        base = re.sub(r"\s*\(.*$", "", row.city).strip()
+        # "Sukabumi (…, Kecamatan Cibadak)" is the regency, not the city of the same name
+        in_regency = re.search(r"\((?:.*\b(?:Kabupaten|Kecamatan|Desa)\b)", row.city)
+        city = (lex.place_by_name(f"Kabupaten {base}") if in_regency else None) or lex.place_by_name(base)
+        if city:
+            g.add((node, KG.basedIn, iri.entity(f"place/{city.key}")))
+        for url in row.sources:
+            g.add((node, DCTERMS.source, _source(url)))

@@ -3,23 +3,39 @@ names built on a pattern such as `Sentra "Kartini" di Temanggung` — where it i
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from rdflib import Literal
+
 from kg.facts.base import Analysis
-from kg.vocab import KG, ORG, RDF
+from kg.reference import reference_keys
+from kg.vocab import KG, ORG, RDF, SKOS
 
 SUBORDINATE_KINDS = {"Sentra", "OrganisationalUnit"}
 
 
+@lru_cache(maxsize=1)
+def _reference() -> frozenset[str]:
+    return reference_keys()
+
+
 def extract(a: Analysis) -> None:
+    """Type every named entity; label it unless the reference graph does, and keep the words used."""
     seen: set[str] = set()
+    written: set[str] = set()
     for m in a.mentions:
         if m.kind not in ("person", "org", "place", "program") or not m.key:
             continue
         sentence = a.sentence_at(m.start)
+        entity = a.entities[m.key]
         if m.key not in seen:
             seen.add(m.key)
-            entity = a.entities[m.key]
             a.add(m.key, RDF.type, KG[entity.kind], sentence, [m], f"{m.kind}-name")
-            a.label(m.key, sentence, [m], f"{m.kind}-name", entity.label, entity.label_en)
+            if m.key not in _reference():
+                a.label(m.key, sentence, [m], f"{m.kind}-name", entity.label, entity.label_en)
+        if m.key in _reference() and m.text.casefold() != entity.label.casefold() and m.text not in written:
+            written.add(m.text)
+            a.add(m.key, SKOS.altLabel, Literal(m.text, lang="id"), sentence, [m], f"{m.kind}-name-as-written")
         if m.kind != "org":
             continue
         place = m.attrs.get("place")
