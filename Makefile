@@ -24,5 +24,11 @@ serve: install
 
 run: build serve
 
-test: install
+# Node clients for the federation tests (Comunica): reinstalled when tests/js's package files change.
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs Node.js (20 or newer) and npm for tests/js" >&2; exit 1; }
+	npm ci --prefix tests/js --no-audit --no-fund
+	touch $@
+
+test: install tests/js/node_modules/.package-lock.json
 	$(BIN)/pytest

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.vocab import KG, ORG, RDF, RDFS, SDO
+from kg.vocab import DCTERMS, ID, ORG, RDF, RDFS, SDO
 
 
 def _closure(ontology: Graph, prop: URIRef) -> dict[Node, set[Node]]:
@@ -56,7 +56,29 @@ def derive(data: Iterable[tuple[Node, Node, Node]], ontology: Graph, out: Graph)
                 out.add((s, SDO.worksFor, post_org[o]))
                 out.add((s, SDO.memberOf, post_org[o]))
                 out.add((s, ORG.memberOf, post_org[o]))
+    _balai_became_sentra(triples, out)
     return out
 
 
-__all__ = ["derive", "KG"]
+def _balai_became_sentra(triples: list[tuple[Node, Node, Node]], out: Graph) -> None:
+    """Peraturan Menteri Sosial No. 3 Tahun 2022 turned the balai into sentra: a "Balai Phala Martha"
+    named in a 2021 release and the "Sentra Phalamartha" of 2022 are linked by an org:ChangeEvent
+    (their keys share the proper name), not merged — they are the same body before and after."""
+    balai = f"{ID}org/balai-"
+    keys = {str(s) for s, p, o in triples if p == RDF.type}
+    for key in sorted(k for k in keys if k.startswith(balai)):
+        successor = f"{ID}org/sentra-{key[len(balai):]}"
+        if successor not in keys:
+            continue
+        event = ID[f"change/{key[len(balai):]}-balai-to-sentra"]
+        out.add((event, RDF.type, ORG.ChangeEvent))
+        out.add((event, ORG.originalOrganization, URIRef(key)))
+        out.add((event, ORG.resultingOrganization, URIRef(successor)))
+        out.add((URIRef(successor), ORG.resultedFrom, event))
+        out.add((URIRef(key), ORG.changedBy, event))
+        out.add((event, DCTERMS.source, Literal("Peraturan Menteri Sosial No. 3 Tahun 2022")))
+        out.add((event, RDFS.label, Literal("Balai menjadi sentra", lang="id")))
+        out.add((event, RDFS.label, Literal("Balai became a sentra", lang="en")))
+
+
+__all__ = ["derive"]

@@ -35,6 +35,10 @@ class EvaluationError(KGError):
     """The query is valid but evaluating it failed (e.g. a SERVICE endpoint did not answer)."""
 
 
+class ServiceFailed(EvaluationError):
+    """An allowed SERVICE endpoint did not answer usefully (down, redirecting, bad results)."""
+
+
 class NotAcceptable(KGError):
     """The result form (solutions or graph) has no format the client accepts."""
 

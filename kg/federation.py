@@ -716,17 +716,21 @@ class FederationPolicy:
         """Whether an absolute http(s) IRI is on the list."""
         return self._refusal_of_iri(iri) is None
 
-    def check(self, query: str, prefixes: Mapping[str, str] | None = PREFIXES, base: str | None = None) -> None:
-        """Raise ``FederationRefused`` for the first target of ``query`` that is not allowed.
+    def check(self, query: str, prefixes: Mapping[str, str] | None = PREFIXES,
+              base: str | None = None) -> list[ServiceTarget]:
+        """Raise ``FederationRefused`` for the first target of ``query`` that is not allowed;
+        otherwise return the (allowed) targets, empty for a query that fetches nothing.
 
         ``prefixes`` defaults to the prefixes the store predeclares (``kg.vocab.PREFIXES``), so a
         target written as ``wd:…`` is expanded as the evaluator will expand it.
         """
-        for target in service_targets(query, prefixes, base):
+        targets = service_targets(query, prefixes, base)
+        for target in targets:
             reason = self.refusal(target)
             if reason is not None:
                 raise FederationRefused(f"{target.describe()} refused: {reason} ({where(query, target.position)})",
                                         target)
+        return targets
 
     def refusal(self, target: ServiceTarget) -> str | None:
         """Why ``target`` is refused, or ``None`` when it is allowed."""

@@ -31,7 +31,7 @@ LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads")
 DESCRIPTION_MEDIA = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
-                     "application/n-triples": "nt"}
+                     "application/n-triples": "nt", "application/json": "json-ld"}
 
 _lock = threading.Lock()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.errors import KGError, QueryError, StoreError
-from kg.evaluator import EvaluationError, NotAcceptable, QueryTimeout
+from kg.evaluator import EvaluationError, NotAcceptable, QueryTimeout, ServiceFailed
 from kg.federation import FederationRefused
 
 STATUS: tuple[tuple[type[KGError], int], ...] = (
@@ -11,6 +11,7 @@ STATUS: tuple[tuple[type[KGError], int], ...] = (
     (QueryError, 400),
     (NotAcceptable, 406),
     (QueryTimeout, 503),
+    (ServiceFailed, 502),
     (EvaluationError, 500),
     (StoreError, 503),
 )

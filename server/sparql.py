@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, request, stream_with_context
 
 from kg import store
-from kg.evaluator import QueryJob, QueryResult
+from kg.evaluator import EvaluationError, QueryJob, QueryResult, ServiceFailed
 from server.app import config, policy, pool
 from server.negotiation import choose_formats, negotiate
 
@@ -43,7 +43,7 @@ def _operation() -> tuple[str, str | None, list[str], list[str]]:
     """(kind, text, default graphs, named graphs) from the three request forms; kind is 'query',
     'update' or 'none' (a GET without a query: the service description)."""
     args = request.args
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in args:
             abort(400, "SPARQL Update must be sent by POST")
         query = _single(args.getlist("query"), "query")
@@ -114,12 +114,16 @@ def result_response(result: QueryResult, status: int = 200) -> Response:
 
 def run_query(text: str, default_graphs: list[str], named_graphs: list[str],
               solutions_format: str | None, graph_format: str | None) -> QueryResult:
-    policy().check(text)
+    federated = policy().check(text)
     job = QueryJob(text, solutions_format, graph_format, tuple(default_graphs), tuple(named_graphs), config().max_rows,
                    base_iri=request.base_url)
     evaluator = pool().acquire()
     try:
         return evaluator.run(job)
+    except EvaluationError as exc:
+        if federated:  # the allowed remote endpoint failed, not this server
+            raise ServiceFailed(f"a SERVICE endpoint failed: {exc}") from exc
+        raise
     finally:
         pool().release(evaluator)
 

@@ -829,3 +829,13 @@ def test_graph_store_writes(updatable: Backend) -> None:
     assert write("DELETE", None, None, **auth).status == 404
     assert write("POST", body_two, **auth).status == 201
     assert contents() == {two}
+
+
+
+def test_head_on_the_endpoint_answers_like_get(client: Backend) -> None:
+    params = {"query": "ASK {}"}
+    get = client.request("GET", "/sparql", params=params)
+    head = client.request("HEAD", "/sparql", params=params)
+    assert head.status == get.status == 200
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.body == b""
