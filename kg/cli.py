@@ -195,12 +195,13 @@ def _configure_load(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="RDF files (.ttl .nt .nq .trig .rdf .jsonld)")
     parser.add_argument("--graph", metavar="IRI", help="named graph to load into (default: the default graph; "
                         "quads of .nq/.trig files keep their own graphs)")
+    parser.add_argument("--base", metavar="IRI", help="base IRI for relative IRIs in the files")
     _add_store_option(parser)
 
 
 def _run_load(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    summary = store.load_files(args.store, args.files, args.graph)
+    summary = store.load_files(args.store, args.files, args.graph, args.base)
     target = f"graph <{args.graph}>" if args.graph else "the default graph"
     print(f"loaded {len(args.files)} file(s) into {target} of {args.store}: {summary.quads} quads in the store "
           f"({time.perf_counter() - started:.1f} s)")

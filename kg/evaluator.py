@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import tempfile
 import threading
 import time
@@ -25,6 +26,23 @@ from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_results
 from kg.vocab import PREFIXES
 
 SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB travel through the pipe; larger ones through a file
+
+# strings, IRIs and comments are skipped; a FROM keyword outside them means the query names its dataset
+_LEXEMES = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*"
+    r"|(?<![\w?$:])(?P<from>FROM)(?![\w:])",
+    re.IGNORECASE,
+)
+
+
+def names_its_dataset(query: str) -> bool:
+    """Whether the query has FROM / FROM NAMED: then its own dataset applies, not the union default."""
+    return any(m.group("from") for m in _LEXEMES.finditer(query))
 
 
 class QueryTimeout(KGError):
@@ -124,7 +142,7 @@ def _child(conn: Connection, generation: str, spool_dir: str | None) -> None:
             kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
             if job.default_graphs:
                 kwargs["default_graph"] = [NamedNode(g) if g else DefaultGraph() for g in job.default_graphs]
-            else:
+            elif not names_its_dataset(job.query):
                 kwargs["use_default_graph_as_union"] = True
             if job.named_graphs:
                 kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]

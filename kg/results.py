@@ -95,6 +95,12 @@ def _json_term(term: Any) -> dict[str, Any]:
     raise TypeError(f"unexpected term {term!r}")
 
 
+def _xml_text(value: str) -> str:
+    """Escape element content; a carriage return becomes `&#13;`, since XML parsers turn a raw one into
+    a line feed (end-of-line normalisation) and the literal would not round-trip."""
+    return escape(value, {"\r": "&#13;"})
+
+
 def _xml_term(term: Any) -> str:
     if isinstance(term, NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -102,10 +108,10 @@ def _xml_term(term: Any) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, Triple):
         return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}</predicate>"
                 f"<object>{_xml_term(term.object)}</object></triple>")

@@ -145,9 +145,11 @@ def modify_store(store_dir: Path, change: Callable[[Store], None]) -> StoreSumma
     return summary
 
 
-def load_files(store_dir: Path, files: Sequence[Path], graph: str | None = None) -> StoreSummary:
+def load_files(store_dir: Path, files: Sequence[Path], graph: str | None = None,
+               base_iri: str | None = None) -> StoreSummary:
     """Bulk-load RDF files (any syntax pyoxigraph knows, by file extension) into the store, into the
-    named graph `graph` or the default graph; all files or none."""
+    named graph `graph` or the default graph; all files or none. Relative IRIs in the files resolve
+    against `base_iri`."""
     for path in files:
         if not Path(path).is_file():
             raise StoreError(f"no such file: {path}")
@@ -160,9 +162,9 @@ def load_files(store_dir: Path, files: Sequence[Path], graph: str | None = None)
             target = NamedNode(graph) if graph else DefaultGraph()
             try:
                 if fmt.supports_datasets and not graph:
-                    store.bulk_load(path=str(path), format=fmt)
+                    store.bulk_load(path=str(path), format=fmt, base_iri=base_iri)
                 else:
-                    store.bulk_load(path=str(path), format=fmt, to_graph=target)
+                    store.bulk_load(path=str(path), format=fmt, to_graph=target, base_iri=base_iri)
             except (SyntaxError, ValueError, OSError) as exc:
                 raise StoreError(f"{path}: {exc}") from exc
 
