@@ -93,21 +93,21 @@ def _validate(dataset: Dataset, what: str) -> None:
 
 def _configure_build(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "inputs", nargs="*", type=Path, metavar="INPUT",
-        help="press release files or folders (default: the bundled corpus)",
+        "inputs", nargs="*", metavar="INPUT",
+        help="press release text or HTML files, folders, or http(s) URLs (default: the bundled corpus)",
     )
     _add_store_option(parser)
 
 
-def build(inputs: Sequence[Path], store_dir: Path) -> str:
+def build(inputs: Sequence[str], store_dir: Path) -> str:
     """Extract, validate and swap in a new store; returns the one-line summary."""
-    from kg import pipeline
+    from kg import ingest, pipeline
 
     started = time.perf_counter()
-    for path in inputs:
-        if not path.exists():
-            raise DocumentError(f"input not found: {path}")
-    dataset = pipeline.build_dataset(inputs)
+    for item in inputs:
+        if not ingest.is_url(item) and not Path(item).exists():
+            raise DocumentError(f"input not found: {item}")
+    dataset = pipeline.build_dataset(inputs, Path(store_dir) / "sources")
     _validate(dataset, "the built graph")  # before write_store: a bad build leaves the store alone
     summary = store.write_store(store_dir, dataset)
     documents = sum(1 for g in dataset.graphs() if g.identifier not in _SHARED_GRAPHS and len(g))

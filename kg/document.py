@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.errors import DocumentError
 
-HEADER_LINE = re.compile(r"^(source|title|date|publisher|language):[ \t]*(.*)$", re.IGNORECASE)
+HEADER_LINE = re.compile(r"^(source|title|date|retrieved|publisher|language):[ \t]*(.*)$", re.IGNORECASE)
 MAX_BYTES = 2_000_000
 
 

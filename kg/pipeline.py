@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from kg import entities, iri
+from kg import entities, ingest, iri
 from kg.derive import derive
 from kg.document import Document, read_document
 from kg.errors import DocumentError
@@ -30,7 +30,8 @@ from kg.validate import load_ontology
 from kg.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-TEXT_SUFFIXES = {".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+INPUT_SUFFIXES = {".txt"} | HTML_SUFFIXES
 
 _finder: MentionFinder | None = None
 
@@ -43,20 +44,36 @@ def finder() -> MentionFinder:
     return _finder
 
 
-def collect_inputs(inputs: Sequence[Path]) -> list[Path]:
-    """Files as given, folders searched recursively for text files; sorted for a stable order."""
-    paths = list(inputs) or [DEFAULT_CORPUS]
+def collect_inputs(inputs: Sequence[str | Path], sources_dir: Path | None = None) -> list[Path]:
+    """Text files as given; folders searched recursively for .txt and .html files; HTML files and
+    http(s) URLs turned into text documents (kept, with the page, in `sources_dir`). Sorted per folder."""
+    items = list(inputs) or [DEFAULT_CORPUS]
     found: list[Path] = []
-    for path in paths:
+    for item in items:
+        if isinstance(item, str) and ingest.is_url(item):
+            found.append(ingest.materialise(ingest.fetch(item), _sources(sources_dir)))
+            continue
+        path = Path(item)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()))
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES):
+                found.append(_as_text(child, sources_dir))
         elif path.is_file():
-            found.append(path)
+            found.append(_as_text(path, sources_dir))
         else:
-            raise DocumentError(f"no such file or folder: {path}")
+            raise DocumentError(f"no such file, folder or URL: {item}")
     if not found:
-        raise DocumentError(f"no text documents (*.txt) in {', '.join(map(str, paths))}")
+        raise DocumentError(f"no documents (*.txt, *.html) in {', '.join(map(str, items))}")
     return found
+
+
+def _sources(sources_dir: Path | None) -> Path:
+    if sources_dir is None:
+        raise DocumentError("HTML pages and URLs need a folder to keep their text in (a store to build into)")
+    return sources_dir
+
+
+def _as_text(path: Path, sources_dir: Path | None) -> Path:
+    return ingest.html_file_to_text(path, _sources(sources_dir)) if path.suffix.lower() in HTML_SUFFIXES else path
 
 
 def analyse(doc: Document) -> Analysis:
@@ -84,8 +101,9 @@ def analyse_paths(paths: Iterable[Path]) -> list[Analysis]:
     return analyses
 
 
-def build_dataset(inputs: Sequence[Path]) -> Dataset:
-    """Everything the store holds, built from the given files and folders (default: the bundled corpus)."""
+def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None) -> Dataset:
+    """Everything the store holds, built from the given files, folders and URLs (default: the
+    bundled corpus); fetched pages are kept in `sources_dir`."""
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
@@ -94,7 +112,7 @@ def build_dataset(inputs: Sequence[Path]) -> Dataset:
     for triple in ontology:
         onto_graph.add(triple)
     reference_graph(dataset.graph(REFERENCE_GRAPH))
-    analyses = analyse_paths(collect_inputs(inputs))
+    analyses = analyse_paths(collect_inputs(inputs, sources_dir))
     apply_merges(analyses, person_merges(analyses))
     for analysis in analyses:
         DocumentWriter(dataset, analysis).write()

@@ -64,7 +64,7 @@ def build_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
     calls: list[list[Path]] = []
     datasets = iter([fake_dataset("v1"), fake_dataset("v2"), fake_dataset("v3")])
 
-    def build_dataset(inputs):
+    def build_dataset(inputs, sources_dir=None):
         calls.append(list(inputs))
         return next(datasets)
 
@@ -119,7 +119,7 @@ def test_build_passes_inputs_and_rejects_missing_ones(tmp_path: Path, build_call
     doc = tmp_path / "rilis.txt"
     doc.write_text("Jakarta - Kementerian Sosial ...", encoding="utf-8")
     assert main(["build", str(doc), str(tmp_path), "--store", str(tmp_path / "s")]) == 0
-    assert build_calls == [[doc, tmp_path]]
+    assert build_calls == [[str(doc), str(tmp_path)]]
 
     missing = tmp_path / "nope.txt"
     assert main(["build", str(doc), str(missing), "--store", str(tmp_path / "s")]) == 1

@@ -16,7 +16,7 @@ from kg.entities import Entity
 from kg.facts.base import Analysis
 from kg.mentions import Mention
 from kg.text import Sentence
-from kg.vocab import DCTERMS, KG, RDF, SDO
+from kg.vocab import DCTERMS, KG, PROV, RDF, SDO
 
 DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*?),? *(?:\((?P<date>[^)]*)\))? *[-\u2013\u2014]")
 
@@ -28,8 +28,11 @@ def extract(a: Analysis) -> None:
     a.add(doc, DCTERMS.language, Literal("id"), first, [], "document")
     a.add(doc, KG.sha256, Literal(a.doc.sha256), first, [], "document")
     a.add(doc, SDO.text, Literal(a.doc.raw), first, [], "document")
-    if a.doc.header.get("source", "").startswith(("http://", "https://")):
+    if a.doc.header.get("source", "").startswith(("http://", "https://", "file:")):
         a.add(doc, DCTERMS.source, URIRef(a.doc.header["source"]), first, [], "header-source")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:]+(?:\+00:00|Z)?", a.doc.header.get("retrieved", "")):
+        a.add(doc, PROV.generatedAtTime, Literal(a.doc.header["retrieved"], datatype=XSD.dateTime), first, [],
+              "header-retrieved")
     dateline = next((s for s in a.sentences if DATELINE.match(s.text)), None)
     issued = None
     if dateline:
