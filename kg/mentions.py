@@ -442,14 +442,18 @@ class MentionFinder:
 
     @staticmethod
     def _counted_noun(text: str, pos: int) -> str:
-        """The lower-case noun phrase after a number: "250.000 penerima manfaat dan" → "penerima manfaat"."""
-        words = []
-        for match in re.finditer(r" ([a-z][a-z-]*)", text[pos:pos + 80]):
+        """The noun phrase after a number: "250.000 penerima manfaat dan" → "penerima manfaat";
+        an acronym ("12.500 KPM") or a capitalised phrase ("310 Penerima Manfaat") counts too."""
+        words: list[str] = []
+        for match in re.finditer(r" ([a-z][a-z-]*|[A-Z]{2,6}\b|[A-Z][a-z]+)", text[pos:pos + 80]):
             if match.start() != sum(len(w) + 1 for w in words):
                 break
             word = match.group(1)
-            if word in NOUN_STOP or len(words) == 3 or word.endswith("nya") or word.startswith(("me", "ber")):
+            lower = word.lower()
+            if lower in NOUN_STOP or len(words) == 3 or lower.endswith("nya") or lower.startswith(("me", "ber")):
                 break
+            if word[0].isupper() and words and not words[-1][0].isupper():
+                break  # a name after a common noun starts something else
             words.append(word)
         return " ".join(words)
 

@@ -26,6 +26,7 @@ MEASURE = re.compile(r"\b(?P<noun>(?:kuota|persentase|proporsi|tingkat|angka|ras
 THIS = re.compile(r"\b(?:program|kegiatan|layanan|lembaga|perusahaan) ini\b")
 EXCEEDS = re.compile(r"\b(?:melebihi|melampaui|di atas)\b")
 TOLERANCE = Decimal("0.5")
+PARTS_CUE = re.compile(r"^[^.;]{0,60}?\b(?:terdiri (?:atas|dari)|yaitu|yakni|meliputi|di antaranya)\b")
 
 
 def _typed(value: Decimal) -> Literal:
@@ -44,6 +45,7 @@ def extract(a: Analysis) -> None:
     for index, stats in by_sentence.items():
         sentence = a.sentences[index]
         _parts_and_wholes(a, sentence, stats)
+        _parts_add_up(a, sentence, stats)
         _exceeds(a, sentence, stats, by_sentence.get(index - 1, []))
 
 
@@ -117,18 +119,57 @@ def _parts_and_wholes(a: Analysis, sentence: Sentence, stats: list[tuple[str, Me
         computed = (part.attrs["value"] / whole.attrs["value"] * 100).quantize(Decimal("0.01"))
         stated: Decimal = share.attrs["value"]
         if abs(computed - stated) > TOLERANCE:
-            finding = a.node("finding", share)
-            a.add(finding, RDF.type, KG.Inconsistency, sentence, [share, part, whole], "share-check", derived=True)
-            a.add(finding, KG.concerns, share_key, sentence, [share], "share-check", derived=True)
-            a.add(finding, KG.basedOn, part_key, sentence, [part], "share-check", derived=True)
-            a.add(finding, KG.basedOn, whole_key, sentence, [whole], "share-check", derived=True)
-            a.add(finding, KG.statedValue, Literal(format(stated, "f"), datatype=XSD.decimal), sentence, [share], "share-check", derived=True)
-            a.add(finding, KG.computedValue, Literal(format(computed.normalize(), "f"), datatype=XSD.decimal), sentence, [part, whole], "share-check", derived=True)
-            text = (f"Dinyatakan {stated}%, tetapi {part.attrs['value']} dari {whole.attrs['value']} adalah {computed.normalize()}%")
-            a.add(finding, SDO.description, Literal(text, lang="id"), sentence, [share], "share-check", derived=True)
-            a.add(finding, SDO.description, Literal(f"Stated {stated}%, but {part.attrs['value']} of {whole.attrs['value']} is {computed.normalize()}%", lang="en"), sentence, [share], "share-check", derived=True)
-            for lang, words in (("id", "Temuan: persentase tidak sesuai"), ("en", "Finding: inconsistent percentage")):
-                a.add(finding, RDFS.label, Literal(words, lang=lang), sentence, [share], "share-check", derived=True)
+            _finding(a, sentence, share_key, share, [(part_key, part), (whole_key, whole)], stated, computed,
+                     f"Dinyatakan {stated}%, tetapi {part.attrs['value']} dari {whole.attrs['value']} adalah {computed.normalize()}%",
+                     f"Stated {stated}%, but {part.attrs['value']} of {whole.attrs['value']} is {computed.normalize()}%",
+                     "share-check")
+
+
+def _parts_add_up(a: Analysis, sentence: Sentence, stats: list[tuple[str, Mention]]) -> None:
+    """`<whole> <noun>, terdiri dari <a> … dan <b> …`: the parts must add up to the whole. Parts that
+    do are linked to it; parts that do not are linked and the mismatch recorded as a finding."""
+    for index, (whole_key, whole) in enumerate(stats):
+        if whole.kind != "number":
+            continue
+        tail = a.norm.text[whole.end:sentence.end]
+        if not PARTS_CUE.match(tail):
+            continue
+        parts = []
+        for key, part in stats[index + 1:]:
+            if part.kind != "number":
+                break
+            parts.append((key, part))
+            if re.match(r"^\s*(?:,\s*)?dan\b", a.norm.text[part.end:part.end + 6]) is None and len(parts) > 1:
+                break
+        if len(parts) < 2:
+            continue
+        total = sum((p.attrs["value"] for _, p in parts), Decimal(0))
+        for key, part in parts:
+            a.add(key, KG.partOf, whole_key, sentence, [part, whole], "parts-terdiri-dari-whole")
+        if total != whole.attrs["value"]:
+            listed = " + ".join(str(p.attrs["value"]) for _, p in parts)
+            _finding(a, sentence, whole_key, whole, parts, whole.attrs["value"], total,
+                     f"Dinyatakan {whole.attrs['value']}, tetapi {listed} = {total}",
+                     f"Stated {whole.attrs['value']}, but {listed} = {total}", "parts-sum-check")
+
+
+def _finding(a: Analysis, sentence: Sentence, key: str, stated_mention: Mention,
+             basis: list[tuple[str, Mention]], stated: Decimal, computed: Decimal, text_id: str, text_en: str,
+             rule: str) -> None:
+    """A stated figure that its parts contradict: kept as stated, with the finding beside it."""
+    finding = a.node("finding", stated_mention)
+    evidence = [stated_mention] + [m for _, m in basis]
+    a.add(finding, RDF.type, KG.Inconsistency, sentence, evidence, rule, derived=True)
+    a.add(finding, KG.concerns, key, sentence, [stated_mention], rule, derived=True)
+    for basis_key, mention in basis:
+        a.add(finding, KG.basedOn, basis_key, sentence, [mention], rule, derived=True)
+    a.add(finding, KG.statedValue, Literal(format(stated, "f"), datatype=XSD.decimal), sentence, [stated_mention], rule, derived=True)
+    a.add(finding, KG.computedValue, Literal(format(computed.normalize(), "f"), datatype=XSD.decimal), sentence,
+          [m for _, m in basis], rule, derived=True)
+    a.add(finding, SDO.description, Literal(text_id, lang="id"), sentence, [stated_mention], rule, derived=True)
+    a.add(finding, SDO.description, Literal(text_en, lang="en"), sentence, [stated_mention], rule, derived=True)
+    for lang, words in (("id", "Temuan: angka tidak sesuai"), ("en", "Finding: inconsistent figures")):
+        a.add(finding, RDFS.label, Literal(words, lang=lang), sentence, [stated_mention], rule, derived=True)
 
 
 def _exceeds(a: Analysis, sentence: Sentence, stats: list[tuple[str, Mention]], previous: list[tuple[str, Mention]]) -> None:

@@ -1,0 +1,59 @@
+"""Figures in any release: money, counts of people, parts that add up and parts that do not."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg.document import read_document
+from kg.facts import Analysis
+from kg.pipeline import analyse
+from kg.vocab import KG, SDO
+
+
+def run(tmp_path: Path, sentence: str) -> Analysis:
+    path = tmp_path / "rilis.txt"
+    path.write_text(f"JAKARTA (1 Mei 2023) - {sentence}\n", encoding="utf-8")
+    return analyse(read_document(path))
+
+
+def figures(a: Analysis) -> dict[Decimal, URIRef]:
+    return {Decimal(str(f.o)): f.s for f in a.facts if f.p == SDO.value}
+
+
+def objects(a: Analysis, s: URIRef, p: URIRef) -> set[str]:
+    return {str(f.o) for f in a.facts if f.s == s and f.p == p}
+
+
+def test_money_and_counts_of_people(tmp_path: Path) -> None:
+    a = run(tmp_path, "Kemensos menyalurkan bantuan Rp 45 miliar dan Rp1.250.000.000 kepada 12.500 KPM dan 310 Penerima Manfaat.")
+    found = figures(a)
+    assert set(found) >= {Decimal(45_000_000_000), Decimal(1_250_000_000), Decimal(12_500), Decimal(310)}
+    assert objects(a, found[Decimal(45_000_000_000)], SDO.unitCode) == {"IDR"}
+    assert objects(a, found[Decimal(12_500)], KG.counts) == {"KPM"}
+    assert objects(a, found[Decimal(310)], KG.counts) == {"Penerima Manfaat"}
+
+
+def test_parts_that_add_up_are_linked_and_not_flagged(tmp_path: Path) -> None:
+    a = run(tmp_path, "Sentra Handayani melayani 50 penerima manfaat, terdiri dari 20 anak dan 30 lansia.")
+    found = figures(a)
+    whole = found[Decimal(50)]
+    assert objects(a, found[Decimal(20)], KG.partOf) == {str(whole)}
+    assert objects(a, found[Decimal(30)], KG.partOf) == {str(whole)}
+    assert not any(f.p == KG.computedValue for f in a.facts)
+
+
+def test_parts_that_do_not_add_up_are_a_finding(tmp_path: Path) -> None:
+    a = run(tmp_path, "Sentra Handayani melayani 50 penerima manfaat, terdiri dari 20 anak dan 25 lansia.")
+    stated = {str(f.o) for f in a.facts if f.p == KG.statedValue}
+    computed = {str(f.o) for f in a.facts if f.p == KG.computedValue}
+    assert (stated, computed) == ({"50"}, {"45"})
+    assert all(f.derived for f in a.facts if f.p in (KG.statedValue, KG.computedValue))
+
+
+def test_a_share_that_matches_its_parts_is_not_flagged(tmp_path: Path) -> None:
+    a = run(tmp_path, "PT Maju Jaya mempekerjakan 40 pekerja penyandang disabilitas dari total karyawan 160 orang (25%).")
+    assert any(f.p == KG.statedShareOf for f in a.facts)
+    assert not any(f.p == KG.computedValue for f in a.facts)
