@@ -14,6 +14,7 @@ GRAPH = Namespace(BASE + "graph/")
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+TIME = Namespace("http://www.w3.org/2006/time#")
 WD = Namespace("http://www.wikidata.org/entity/")
 DBR = Namespace("http://dbpedia.org/resource/")
 
@@ -37,12 +38,13 @@ PREFIXES: dict[str, str] = {
     "rdfs": str(RDFS),
     "owl": str(OWL),
     "xsd": str(XSD),
+    "time": str(TIME),
     "wd": str(WD),
     "dbr": str(DBR),
 }
 
 __all__ = [
-    "BASE", "KG", "ID", "DOC", "GRAPH", "OA", "NIF", "WD", "DBR", "ONTOLOGY_GRAPH",
+    "BASE", "KG", "ID", "DOC", "GRAPH", "OA", "NIF", "TIME", "WD", "DBR", "ONTOLOGY_GRAPH",
     "REFERENCE_GRAPH", "DERIVED_GRAPH", "PREFIXES",
     "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
 ]

@@ -17,7 +17,7 @@ from kg.facts.base import Analysis
 from kg.mentions import Mention, org_key
 from kg.text import Sentence
 from kg.entities import Entity
-from kg.vocab import KG, ORG, RDF, SDO, SKOS
+from kg.vocab import KG, ORG, RDF, SDO, SKOS, TIME
 
 
 def extract(a: Analysis) -> None:
@@ -92,3 +92,27 @@ def _post(a: Analysis, person: Mention, role: Mention, chain: dict[str, Any], or
     if definition and definition.head:
         a.add(person.key, ORG.headOf, org, sentence, evidence, "head-title")
     a.posts.setdefault(person.key, []).append((post, org))
+    _membership(a, person, post, org, role_key, title, sentence, evidence)
+
+
+def _membership(a: Analysis, person: Mention, post: str, org: str, role_key: str, title: str,
+                sentence: Sentence, evidence: list[Mention]) -> None:
+    """When: the post was held on the date of the release that states it (W3C ORG membership with an
+    OWL-Time interval containing that day), so "who was Dirjen in 2021" is a plain query."""
+    dated = next((f for f in a.facts if f.rule in ("dateline-date", "header-date")), None)
+    if dated is None:
+        return
+    key = f"membership/{a.doc.slug}/{post.split('/', 1)[1]}/{person.key.split('/', 1)[1]}"
+    during, day = f"{key}/during", f"{key}/day"
+    rule = "post-held-on-release-date"
+    a.add(key, RDF.type, ORG.Membership, sentence, evidence, rule)
+    a.add(key, ORG.member, person.key, sentence, [person], rule)
+    a.add(key, ORG.organization, org, sentence, evidence, rule)
+    a.add(key, ORG.role, f"role/{role_key}", sentence, evidence, rule)
+    a.add(key, ORG.memberDuring, during, sentence, evidence, rule)
+    a.add(during, RDF.type, TIME.Interval, sentence, evidence, rule)
+    a.add(during, TIME.inside, day, dated.sentence, list(dated.evidence), rule)
+    a.add(day, RDF.type, TIME.Instant, dated.sentence, list(dated.evidence), rule)
+    a.add(day, TIME.inXSDDate, dated.o, dated.sentence, list(dated.evidence), rule)
+    name = a.entities[person.key].label
+    a.label(key, sentence, evidence, rule, f"{name}: {title} ({dated.o})")
