@@ -16,6 +16,7 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg import entities, ingest, iri
+from kg.cache import AnalysisCache
 from kg.derive import derive
 from kg.document import Document, read_document
 from kg.errors import DocumentError
@@ -89,7 +90,8 @@ def analyse(doc: Document) -> Analysis:
     return analysis
 
 
-def analyse_paths(paths: Iterable[Path]) -> list[Analysis]:
+def analyse_paths(paths: Iterable[Path], cache: AnalysisCache | None = None) -> list[Analysis]:
+    """Analyse each document, reusing the cached analysis of a document whose bytes are unchanged."""
     analyses: list[Analysis] = []
     slugs: dict[str, Path] = {}
     for path in paths:
@@ -97,13 +99,22 @@ def analyse_paths(paths: Iterable[Path]) -> list[Analysis]:
         if doc.slug in slugs:
             raise DocumentError(f"{path} and {slugs[doc.slug]} would both be {iri.document(doc.slug)}")
         slugs[doc.slug] = path
-        analyses.append(analyse(doc))
+        raw = doc.raw.encode("utf-8")
+        analysis = cache.get(raw) if cache else None
+        if analysis is None:
+            analysis = analyse(doc)
+            if cache:
+                cache.put(raw, analysis)
+        analyses.append(analysis)
+    if cache:
+        cache.prune()
     return analyses
 
 
-def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None) -> Dataset:
+def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None,
+                  cache: AnalysisCache | None = None) -> Dataset:
     """Everything the store holds, built from the given files, folders and URLs (default: the
-    bundled corpus); fetched pages are kept in `sources_dir`."""
+    bundled corpus); fetched pages are kept in `sources_dir`, analyses in `cache`."""
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
@@ -112,7 +123,7 @@ def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None)
     for triple in ontology:
         onto_graph.add(triple)
     reference_graph(dataset.graph(REFERENCE_GRAPH))
-    analyses = analyse_paths(collect_inputs(inputs, sources_dir))
+    analyses = analyse_paths(collect_inputs(inputs, sources_dir), cache)
     apply_merges(analyses, person_merges(analyses))
     for analysis in analyses:
         DocumentWriter(dataset, analysis).write()

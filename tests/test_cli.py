@@ -64,7 +64,7 @@ def build_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
     calls: list[list[Path]] = []
     datasets = iter([fake_dataset("v1"), fake_dataset("v2"), fake_dataset("v3")])
 
-    def build_dataset(inputs, sources_dir=None):
+    def build_dataset(inputs, sources_dir=None, cache=None):
         calls.append(list(inputs))
         return next(datasets)
 
@@ -108,7 +108,8 @@ def test_build_prints_summary_and_validates_the_union(tmp_path: Path, build_call
 
     out = capsys.readouterr().out
     assert re.fullmatch(
-        rf"built 5 quads in 4 graphs from 2 documents into {re.escape(str(store_dir))} \(\d+\.\d s\)\n", out
+        rf"built 5 quads in 4 graphs from 2 documents \(0 extracted, 0 unchanged\) into {re.escape(str(store_dir))} "
+        rf"\(\d+\.\d s\)\n", out
     )
     assert build_calls == [[]]  # no inputs: the pipeline's bundled corpus
     assert len(validator.graphs) == 1 and len(validator.graphs[0]) == 5  # all graphs merged into one

@@ -1,0 +1,80 @@
+"""Incremental builds: the analysis of a document is kept, keyed by its bytes and by the code and
+lexicons that analysed it, so a rebuild re-extracts only documents that are new or changed.
+
+Everything after extraction (resolution across documents, RDF, derived triples, validation) is
+recomputed on every build: it depends on all documents together and is cheap. Entries no build
+asks for are removed at the end of a build, so a removed document leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+from kg.facts import Analysis
+from kg.lexicon import load_lexicon
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def pipeline_fingerprint() -> str:
+    """Hash of every source file and lexicon of the package: a change to either invalidates the cache."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".csv", ".txt") and p.is_file()):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class AnalysisCache:
+    """Pickled analyses in one folder; `hits` and `misses` count what a build reused."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+        self._used: set[str] = set()
+
+    def key(self, raw: bytes) -> str:
+        return f"{hashlib.sha256(raw).hexdigest()[:32]}-{pipeline_fingerprint()}"
+
+    def get(self, raw: bytes) -> Analysis | None:
+        key = self.key(raw)
+        self._used.add(key)
+        path = self.folder / f"{key}.pickle"
+        if not path.exists():
+            self.misses += 1
+            return None
+        try:
+            with path.open("rb") as handle:
+                analysis: Analysis = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            self.misses += 1
+            return None
+        analysis.lexicon = load_lexicon()
+        self.hits += 1
+        return analysis
+
+    def put(self, raw: bytes, analysis: Analysis) -> None:
+        """Store before anything mutates the analysis (resolution across documents does)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        key = self.key(raw)
+        self._used.add(key)
+        lexicon, analysis.lexicon = analysis.lexicon, None  # type: ignore[assignment]
+        try:
+            partial = self.folder / f".{key}.tmp"
+            with partial.open("wb") as handle:
+                pickle.dump(analysis, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(self.folder / f"{key}.pickle")
+        finally:
+            analysis.lexicon = lexicon
+
+    def prune(self) -> None:
+        """Drop entries this build did not use (removed or changed documents, older code)."""
+        if self.folder.exists():
+            for path in self.folder.glob("*.pickle"):
+                if path.stem not in self._used:
+                    path.unlink(missing_ok=True)

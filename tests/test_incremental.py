@@ -1,0 +1,62 @@
+"""Incremental builds: only new or changed documents are extracted again; the result is the
+same graph as a build from scratch, quad for quad."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg import store as kg_store
+from kg.cli import build
+from kg.pipeline import DEFAULT_CORPUS
+
+
+def counts(summary: str) -> tuple[int, int]:
+    match = re.search(r"\((\d+) extracted, (\d+) unchanged\)", summary)
+    assert match, summary
+    return int(match.group(1)), int(match.group(2))
+
+
+def nquads(store_dir: Path) -> list[str]:
+    out = store_dir.parent / f"{store_dir.name}.nq"
+    with out.open("wb") as handle:
+        kg_store.export(kg_store.open_store(store_dir), "nq", handle)
+    return sorted(out.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(DEFAULT_CORPUS / "dev", folder)
+    return folder
+
+
+def test_unchanged_documents_are_not_extracted_again_and_the_graph_is_identical(corpus: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    assert counts(build([str(corpus)], store_dir)) == (6, 0)
+    first = nquads(store_dir)
+    assert counts(build([str(corpus)], store_dir)) == (0, 6)
+    assert nquads(store_dir) == first
+
+
+def test_a_changed_added_or_removed_document_is_the_only_work(corpus: Path, tmp_path: Path) -> None:
+    store_dir = tmp_path / "store"
+    build([str(corpus)], store_dir)
+    changed = corpus / "03.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Romal Sinaga", "Romal P. Sinaga"), encoding="utf-8")
+    assert counts(build([str(corpus)], store_dir)) == (1, 5)
+
+    (corpus / "10.txt").unlink()
+    assert counts(build([str(corpus)], store_dir)) == (0, 5)
+    assert not any("kemensos-kg/doc/2023-04-29-sebagai-wakil-kemensos" in line for line in nquads(store_dir))
+    assert len(list((store_dir / "cache" / "analyses").glob("*.pickle"))) == 5  # the removed one is gone
+
+    shutil.copy(DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt", corpus)
+    assert counts(build([str(corpus)], store_dir)) == (1, 5)
+
+    fresh = tmp_path / "fresh"
+    assert counts(build([str(corpus)], fresh)) == (6, 0)  # from scratch: nothing cached
+    assert nquads(store_dir) == nquads(fresh)
