@@ -26,6 +26,11 @@ class EvaluatorPool:
     def acquire(self) -> Evaluator:
         return self._idle.get()
 
+    def warm(self) -> None:
+        """Start every evaluator's process, so the first queries do not wait for one."""
+        for evaluator in list(self._idle.queue):
+            evaluator.warm()
+
     def release(self, evaluator: Evaluator) -> None:
         self._idle.put(evaluator)
 

@@ -14,6 +14,11 @@ from server.config import ServerConfig
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s bytes %({x-query-time}o)ss rows=%({x-result-rows}o)s'
 
 
+def _warm_evaluators(worker: Any) -> None:
+    """A worker starts its evaluator processes before it takes requests."""
+    worker.wsgi.extensions["kg_pool"].warm()
+
+
 class Server(BaseApplication):  # type: ignore[misc]
     """gunicorn configured from a ServerConfig instead of its own command line."""
 
@@ -37,6 +42,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "errorlog": "-",
             "proc_name": "kemensos-kg",
             "control_socket_disable": True,  # several servers (tests, benchmarks) may run side by side
+            "post_worker_init": _warm_evaluators,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)
