@@ -30,5 +30,10 @@ tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package
 	npm ci --prefix tests/js --no-audit --no-fund
 	touch $@
 
-test: install tests/js/node_modules/.package-lock.json
+# Debian's Chromium for the browser tests (tests/test_browser.py); installing it needs root.
+/usr/bin/chromium:
+	@[ "$$(id -u)" = 0 ] || { echo "make test needs Debian's chromium: run 'sudo apt-get install chromium'" >&2; exit 1; }
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+test: install tests/js/node_modules/.package-lock.json /usr/bin/chromium
 	$(BIN)/pytest

@@ -67,6 +67,16 @@ def create_app(cfg: ServerConfig) -> Flask:
     app.register_blueprint(description_bp)
     app.register_blueprint(graph_store_bp)
 
+    from server.explorer import bp as explorer_bp
+    from server.linked_data import bp as linked_data_bp
+    from server.pages import bp as pages_bp
+    from server.search import bp as search_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(linked_data_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(explorer_bp)
+
     @app.before_request
     def _start_clock() -> None:
         g.started = time.perf_counter()

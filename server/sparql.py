@@ -167,6 +167,9 @@ def sparql() -> Response:
         return Response(status=204, headers={"Allow": "GET, POST, OPTIONS"})
     kind, text, default_graphs, named_graphs = _operation()
     if kind == "none":
+        from server.pages import query_editor, wants_html
+        if wants_html():  # a browser: the query editor; RDF clients: the service description
+            return query_editor()
         from server.description import service_description
         return service_description()
     if kind == "update":

@@ -1,0 +1,469 @@
+"""Server-rendered pages for people who explore the graph without writing SPARQL.
+
+`/` (search box, counts, lists, the press releases), `/browse/<list>` (people, organisations,
+programmes, places, visits, documents, …), the page of every minted IRI (rendered here, served by
+`server.linked_data` at the IRI's own path), the document page of a press release with every
+mention marked, and the query editor that a browser gets at `/sparql`. The search and the relation
+explorer are in `server.search` and `server.explorer`.
+
+Every page is a Jinja template (`server/templates/`) extending `base.html`, and embeds its own data
+as JSON-LD (`<script type="application/ld+json">`). Data come from small bounded queries through
+the evaluator pool (`server.graph_data`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+from markupsafe import Markup
+
+from kg.vocab import BASE, DERIVED_GRAPH, KG, PREFIXES
+from server.app import config
+from server.graph_data import (
+    DCT_TITLE, NAME_PREDICATES, OWL_SAMEAS, RDF_TYPE, SCHEMA_SAMEAS, SKOS_ALT, Names, Term, cached, compact,
+    documents, fallback_label, graph_source, href, iri_ref, is_entity_iri, kind_of, local_path, named_graphs, names_of,
+    raw_text, select, vocabulary,
+)
+from server.negotiation import negotiate
+from server.provenance import SentenceEvidence, document_spans, evidence_for, highlight_sentence, \
+    render_document_text
+from server.rdf_views import alternates, describe_triples, script_json, to_jsonld
+
+bp = Blueprint("pages", __name__)
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+#: the lists of the home page: path name → (title, Indonesian title, class, one-line description)
+LISTS: dict[str, tuple[str, str, str, str]] = {
+    "people": ("People", "Orang", str(KG.Person), "officials, delegation members and hosts named in the releases"),
+    "organisations": ("Organisations", "Organisasi", str(KG.Organisation), "ministries, units, sentra, companies, governments"),
+    "programmes": ("Programmes", "Program", str(KG.Program), "social programmes such as ATENSI"),
+    "places": ("Places", "Tempat", str(KG.Place), "countries, provinces, regencies and cities"),
+    "visits": ("Visits", "Kunjungan", str(KG.Visit), "delegation visits and their hosts"),
+    "posts": ("Posts", "Jabatan", str(KG.Post), "posts in organisations and who holds them"),
+    "cooperation": ("Cooperation", "Kerja sama", str(KG.Cooperation), "cooperation established, hoped for or explored"),
+    "statistics": ("Figures", "Angka", str(KG.Statistic), "figures stated in the releases"),
+    "quotes": ("Quotes", "Kutipan", str(KG.Quote), "direct quotations and their speakers"),
+    "directives": ("Directives", "Arahan", str(KG.Directive), "directives and who issued them"),
+}
+MAIN_LISTS = ("people", "organisations", "programmes", "places", "visits")
+#: predicates pointing at a node that only say where a span or assertion is: shown as provenance instead
+PROVENANCE_INCOMING = (PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object", str(KG.refersTo),
+                       PREFIXES["oa"] + "hasSource", PREFIXES["nif"] + "referenceContext", PREFIXES["prov"] + "used")
+NAME_SECTION = (*NAME_PREDICATES, SKOS_ALT, DCT_TITLE)
+IDENTIFIER_SECTION = (OWL_SAMEAS, SCHEMA_SAMEAS, PREFIXES["dcterms"] + "source", PREFIXES["schema"] + "url",
+                      str(KG.sha256))
+TEXT_PREDICATE = PREFIXES["schema"] + "text"
+XSD = PREFIXES["xsd"]
+
+
+# -- shared ----------------------------------------------------------------------------------------
+
+def wants_html() -> bool:
+    """A browser asking for a page: text/html preferred over every RDF type the endpoint offers."""
+    offers = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples", "text/html"]
+    return negotiate(request.headers.get("Accept"), offers) == "text/html"
+
+
+def render(template: str, *, title: str, jsonld: Any, iri: str | None = None, **context: Any) -> str:
+    base_path = None
+    if iri is not None:
+        base_path = local_path(iri)
+        if base_path and "#" in base_path:
+            base_path = None
+    return render_template(
+        template, title=title, jsonld=Markup(script_json(jsonld)), iri=iri,
+        alternates=alternates(base_path) if base_path else [], lists=LISTS, main_lists=MAIN_LISTS, **context)
+
+
+def _context() -> dict[str, str]:
+    return dict(PREFIXES)
+
+
+def external_label(iri: str) -> str:
+    """A readable name for an identifier elsewhere: "Wikidata Q17", "DBpedia: Japan", else the IRI."""
+    match = re.match(r"https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q\d+)$", iri)
+    if match:
+        return f"Wikidata {match.group(1)}"
+    match = re.match(r"https?://dbpedia\.org/resource/(.+)$", iri)
+    if match:
+        return "DBpedia: " + match.group(1).replace("_", " ")
+    return iri
+
+
+def source_chip(graph: str, doc_titles: dict[str, dict[str, Any]]) -> dict[str, str]:
+    kind = graph_source(graph)
+    if kind == "document":
+        doc = doc_titles.get(graph)
+        label = f"release {doc['issued']}" if doc and doc["issued"] else "release"
+        return {"kind": kind, "label": label, "href": href(graph), "title": doc["title"] if doc else graph}
+    titles = {"reference": "curated reference data (lexicons)", "derived": "derived from the ontology's axioms",
+              "ontology": "the ontology"}
+    return {"kind": kind, "label": kind, "href": href(graph), "title": titles.get(kind, graph)}
+
+
+def format_literal(term: Term) -> dict[str, Any]:
+    datatype = term.datatype
+    text = term.value
+    note = ""
+    if datatype and datatype.startswith(XSD):
+        note = datatype[len(XSD):]
+        if note in ("string",):
+            note = ""
+    elif datatype and datatype != PREFIXES["rdf"] + "langString":
+        note = compact(datatype)
+    return {"kind": "literal", "text": text, "lang": term.lang, "datatype": note, "long": len(text) > 300}
+
+
+def value_view(term: Term, names: dict[str, Names], current: str = "") -> dict[str, Any]:
+    if term.is_iri:
+        minted = local_path(term.value) is not None
+        if minted:
+            n = names.get(term.value) or Names(term.value)
+            return {"kind": "iri", "text": n.best, "lang": n.best_lang, "en": n.english, "href": href(term.value),
+                    "iri": term.value, "entity_kind": kind_of(term.value), "external": False,
+                    "self": term.value == current}
+        vocab = vocabulary()
+        if term.value.startswith(tuple(PREFIXES[p] for p in ("schema", "org", "foaf", "prov", "skos", "oa", "nif",
+                                                               "rdf", "rdfs", "owl", "dcterms"))):
+            label = vocab.label(term.value)
+            return {"kind": "iri", "text": label.en, "lang": "en", "en": "", "href": term.value, "iri": term.value,
+                    "entity_kind": "vocabulary", "external": True, "prefixed": label.prefixed}
+        return {"kind": "iri", "text": external_label(term.value), "lang": "", "en": "", "href": term.value,
+                "iri": term.value, "entity_kind": "external", "external": True}
+    if term.kind == "bnode":
+        return {"kind": "literal", "text": f"_:{term.value}", "lang": "", "datatype": "blank node", "long": False}
+    return format_literal(term)
+
+
+def property_view(predicate: str) -> dict[str, Any]:
+    label = vocabulary().label(predicate)
+    target = predicate
+    if predicate.startswith(str(KG)):
+        target = "/ontology#" + predicate[len(str(KG)):]
+    return {"iri": predicate, "label": label.en, "label_id": label.id, "prefixed": label.prefixed, "href": target,
+            "vocabulary": label.vocabulary}
+
+
+def type_views(types: list[str]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(the ontology's most specific classes, every other class), each with labels."""
+    vocab = vocabulary()
+    specific = vocab.most_specific(types)
+    main = [{"iri": t, "label": vocab.label(t).en, "label_id": vocab.label(t).id,
+             "href": "/ontology#" + t[len(str(KG)):]} for t in specific]
+    others = [{"iri": t, "label": vocab.label(t).en, "vocabulary": vocab.label(t).vocabulary, "prefixed": compact(t),
+               "href": ("/ontology#" + t[len(str(KG)):]) if t.startswith(str(KG)) else t}
+              for t in sorted(set(types) - set(specific), key=lambda t: (not t.startswith(str(KG)), compact(t)))]
+    return main, others
+
+
+# -- entity pages ------------------------------------------------------------------------------------
+
+def _sentence_view(evidence: SentenceEvidence, names: dict[str, Names], docs: dict[str, dict[str, Any]],
+                   current: str) -> dict[str, Any]:
+    raw = raw_text(evidence.document)
+    doc = docs.get(evidence.document, {"title": fallback_label(evidence.document), "issued": ""})
+    facts = []
+    for fact in evidence.facts:
+        facts.append({"subject": value_view(fact.subject, names, current), "predicate": property_view(fact.predicate),
+                      "object": value_view(fact.object, names, current), "rule": fact.rule,
+                      "assertion": href(fact.assertion)})
+    return {"html": highlight_sentence(raw, evidence.start, evidence.end, evidence.evidence, current),
+            "href": evidence.href, "iri": evidence.iri, "start": evidence.start, "end": evidence.end,
+            "document": {"title": doc["title"], "issued": doc["issued"], "href": href(evidence.document)},
+            "facts": facts, "main": evidence.main}
+
+
+def resource_page(iri: str) -> str:
+    """The page of any minted node: names, types, properties, incoming links, identifiers, and the
+    sentence behind every extracted fact with its words highlighted."""
+    ref = iri_ref(iri)
+    outgoing = select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {ref} ?p ?o }} }} LIMIT 3000")
+    excluded = ", ".join(f"<{p}>" for p in PROVENANCE_INCOMING)
+    incoming = select(f"""SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {ref} }} FILTER(?p NOT IN ({excluded})) }}
+                          LIMIT 2000""")
+    mentioned = select(f"""SELECT ?doc (COUNT(DISTINCT ?m) AS ?n) WHERE {{
+        ?m <{KG}refersTo> {ref} ; <{PREFIXES['oa']}hasSource> ?doc }} GROUP BY ?doc ORDER BY ?doc LIMIT 500""")
+    is_assertion = any(r["p"].value == RDF_TYPE and r["o"].value == str(KG.Assertion) for r in outgoing)
+    evidence = evidence_for(iri, "assertion" if is_assertion else "entity")
+
+    linked: set[str] = {iri}
+    linked |= {r["o"].value for r in outgoing if r["o"].is_iri}
+    linked |= {r["s"].value for r in incoming if r["s"].is_iri}
+    for sentence in evidence:
+        for fact in sentence.facts:
+            linked |= {t.value for t in (fact.subject, fact.object) if t.is_iri}
+        linked |= {s.refers_to for s in sentence.evidence if s.refers_to}
+    names = names_of([i for i in linked if local_path(i)])
+    own = names_of([iri], with_aliases=True)[iri]
+    docs = {d["iri"]: d for d in documents()}
+
+    # outgoing, grouped by predicate, with the graphs that state each value
+    values: dict[str, dict[tuple[str, str, str, str], dict[str, Any]]] = defaultdict(dict)
+    types: list[str] = []
+    for row in outgoing:
+        p, o, g = row["p"].value, row["o"], row["g"].value
+        if p == RDF_TYPE and o.is_iri:
+            if o.value not in types:
+                types.append(o.value)
+            continue
+        key = (o.kind, o.value, o.lang, o.datatype)
+        entry = values[p].setdefault(key, {"term": o, "graphs": set()})
+        entry["graphs"].add(g)
+    sections: dict[str, list[dict[str, Any]]] = {"names": [], "facts": [], "identifiers": [], "aligned": [], "text": []}
+    for p, entries in values.items():
+        graphs_of_p = set().union(*(e["graphs"] for e in entries.values()))
+        if p in NAME_SECTION:
+            section = "names"
+        elif p in IDENTIFIER_SECTION:
+            section = "identifiers"
+        elif p == TEXT_PREDICATE and iri in docs:
+            section = "text"
+        elif graphs_of_p <= {str(DERIVED_GRAPH)}:
+            section = "aligned"
+        else:
+            section = "facts"
+        rows = []
+        for entry in sorted(entries.values(), key=lambda e: (e["term"].lang != "id", e["term"].value)):
+            view = value_view(entry["term"], names, iri)
+            view["sources"] = [source_chip(g, docs) for g in sorted(entry["graphs"])]
+            rows.append(view)
+        sections[section].append({"property": property_view(p), "vals": rows})
+    for rows in sections.values():
+        rows.sort(key=lambda r: r["property"]["label"].lower())
+
+    # incoming, grouped by predicate
+    incoming_groups: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in incoming:
+        if row["s"].is_iri:
+            incoming_groups[row["p"].value][row["s"].value].add(row["g"].value)
+    incoming_view, incoming_aligned = [], []
+    for p, subjects in sorted(incoming_groups.items(), key=lambda kv: property_view(kv[0])["label"]):
+        rows = []
+        for s, graphs in sorted(subjects.items(), key=lambda kv: (names.get(kv[0]) or Names(kv[0])).best.lower()):
+            view = value_view(Term("uri", s), names, iri)
+            view["sources"] = [source_chip(g, docs) for g in sorted(graphs)]
+            rows.append(view)
+        group = {"property": property_view(p), "vals": rows}
+        all_graphs = set().union(*subjects.values())
+        (incoming_aligned if all_graphs <= {str(DERIVED_GRAPH)} else incoming_view).append(group)
+
+    main_types, other_types = type_views(types)
+    sentences = [_sentence_view(s, names, docs, iri) for s in evidence]
+    mentions = [{"document": docs.get(r["doc"].value, {"title": fallback_label(r["doc"].value), "issued": ""}),
+                 "href": href(r["doc"].value), "count": r["n"].as_int()} for r in mentioned]
+    jsonld = to_jsonld(describe_triples(iri, core=True), first=iri)
+    return render("entity.html", title=own.best, jsonld=jsonld, iri=iri, names=own, main_types=main_types,
+                  other_types=other_types, sections=sections, incoming=incoming_view, incoming_aligned=incoming_aligned,
+                  sentences=sentences, mentions=mentions, kind=kind_of(iri), explorable=is_entity_iri(iri),
+                  is_assertion=is_assertion, fact_count=sum(len(s["facts"]) for s in sentences))
+
+
+# -- document pages ----------------------------------------------------------------------------------
+
+def document_page(iri: str) -> str:
+    """A press release: metadata, and its text with every recognised mention marked and linked."""
+    ref = iri_ref(iri)
+    meta_rows = select(f"""SELECT ?p ?o WHERE {{ {ref} ?p ?o FILTER(?p != <{TEXT_PREDICATE}>) }} LIMIT 500""")
+    meta: dict[str, list[Term]] = defaultdict(list)
+    for row in meta_rows:
+        if row["o"] not in meta[row["p"].value]:
+            meta[row["p"].value].append(row["o"])
+    sentences, mentions = document_spans(iri)
+    refs = {m.refers_to for m in mentions if m.refers_to}
+    linked = refs | {t.value for values in meta.values() for t in values if t.is_iri and local_path(t.value)}
+    names = names_of(linked)
+    for m in mentions:
+        if m.refers_to:
+            m.label = f"{names[m.refers_to].best} ({kind_of(m.refers_to)})"
+    counts = select(f"""SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH {ref} {{ ?a a <{KG}Assertion> }} }}""")
+
+    def first(predicate: str) -> Term | None:
+        found = meta.get(predicate) or []
+        return sorted(found, key=lambda t: t.lang != "id")[0] if found else None
+
+    def linked_view(predicate: str) -> list[dict[str, Any]]:
+        return [value_view(t, names) for t in meta.get(predicate, [])]
+
+    title = first(DCT_TITLE) or first(PREFIXES["schema"] + "name")
+    issued = first(PREFIXES["dcterms"] + "issued")
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    counted: dict[str, int] = defaultdict(int)
+    for m in mentions:
+        if m.refers_to:
+            counted[m.refers_to] += 1
+    for entity, count in counted.items():
+        by_kind[kind_of(entity)].append({"href": href(entity), "text": names[entity].best, "count": count,
+                                         "en": names[entity].english})
+    for rows in by_kind.values():
+        rows.sort(key=lambda r: r["text"].lower())
+    kind_titles = {"person": "People", "org": "Organisations", "place": "Places", "program": "Programmes"}
+    mentioned = [{"kind": k, "title": kind_titles.get(k, k), "entities": by_kind[k]}
+                 for k in ("person", "org", "place", "program") if by_kind.get(k)]
+    mentioned += [{"kind": k, "title": k, "entities": v} for k, v in by_kind.items() if k not in kind_titles]
+    jsonld = to_jsonld(describe_triples(iri, core=True), first=iri)
+    return render("document.html", title=title.value if title else fallback_label(iri), jsonld=jsonld, iri=iri,
+                  doc_title=title, issued=issued.value if issued else "",
+                  dateline=linked_view(str(KG.dateline)), publisher=linked_view(PREFIXES["dcterms"] + "publisher"),
+                  sources=[t.value for t in meta.get(PREFIXES["dcterms"] + "source", [])],
+                  language=(first(PREFIXES["dcterms"] + "language") or Term("literal", "")).value,
+                  text=render_document_text(iri, sentences, mentions), mention_count=len(mentions),
+                  sentence_count=len(sentences), assertion_count=counts[0]["n"].as_int() if counts else 0,
+                  mentioned=mentioned, graph_size=named_graphs().get(iri, 0))
+
+
+# -- named graphs ------------------------------------------------------------------------------------
+
+def graph_page(iri: str) -> str:
+    ref = iri_ref(iri)
+    predicates = select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} }}
+                            GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT 200""")
+    classes = select(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH {ref} {{ ?s a ?c }} }}
+                         GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 200""")
+    subjects = select(f"""SELECT DISTINCT ?s WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}
+                          ORDER BY ?s LIMIT 2000""")
+    entities = [r["s"].value for r in subjects if is_entity_iri(r["s"].value)][:400]
+    names = names_of(entities)
+    size = named_graphs().get(iri, 0)
+    descriptions = {"reference": "Curated reference data from the lexicons: places with containment and Wikidata / "
+                                 "DBpedia identifiers, known organisations, titles and programmes.",
+                    "derived": "Triples materialised from the ontology's axioms (the schema.org, ORG, FOAF and PROV "
+                               "view) and findings about inconsistent figures.",
+                    "ontology": "The ontology: classes and properties with their labels and alignments."}
+    kind = graph_source(iri)
+    jsonld = {"@context": {**_context(), "sd": "http://www.w3.org/ns/sparql-service-description#",
+                           "void": "http://rdfs.org/ns/void#"},
+              "@id": iri, "@type": ["sd:NamedGraph", "void:Dataset"],
+              "void:triples": {"@value": str(size), "@type": "xsd:integer"},
+              "schema:description": descriptions.get(kind, "")}
+    return render("graph.html", title=f"Graph {fallback_label(iri)}", jsonld=jsonld, iri=iri, size=size, kind=kind,
+                  description=descriptions.get(kind, ""),
+                  predicates=[{"property": property_view(r["p"].value), "count": r["n"].as_int()} for r in predicates],
+                  classes=[{"label": vocabulary().label(r["c"].value).en, "prefixed": compact(r["c"].value),
+                            "href": href(r["c"].value) if not r["c"].value.startswith(str(KG))
+                            else "/ontology#" + r["c"].value[len(str(KG)):], "count": r["n"].as_int()} for r in classes],
+                  entities=[{"href": href(e), "text": names[e].best, "kind": kind_of(e)} for e in entities])
+
+
+# -- home and lists ----------------------------------------------------------------------------------
+
+def class_counts() -> dict[str, int]:
+    def load() -> dict[str, int]:
+        values = " ".join(f"<{c}>" for _, _, c, _ in LISTS.values()) + f" <{KG.PressRelease}>"
+        rows = select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c")
+        return {r["c"].value: r["n"].as_int() for r in rows}
+
+    return cached("class_counts", load)
+
+
+def list_members(cls: str) -> list[dict[str, Any]]:
+    """Every member of a class with its names and most specific type, sorted by name."""
+    def load() -> list[dict[str, Any]]:
+        rows = select(f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a {iri_ref(cls)} ; a ?t
+                                                         FILTER(STRSTARTS(STR(?t), "{KG}")) }} LIMIT 5000""")
+        types: dict[str, list[str]] = defaultdict(list)
+        for r in rows:
+            types[r["s"].value].append(r["t"].value)
+        names = names_of(types)
+        vocab = vocabulary()
+        members = []
+        for iri, ts in types.items():
+            specific = vocab.most_specific(ts)
+            members.append({"iri": iri, "href": href(iri), "text": names[iri].best, "lang": names[iri].best_lang,
+                            "en": names[iri].english, "types": [vocab.label(t).en for t in specific],
+                            "kind": kind_of(iri)})
+        from server.search import normalise
+        members.sort(key=lambda m: normalise(m["text"]))
+        return members
+
+    return cached(f"list:{cls}", load)
+
+
+def _item_list(name: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"@context": _context(), "@type": "schema:ItemList", "schema:name": name,
+            "schema:numberOfItems": len(items),
+            "schema:itemListElement": [{"@type": "schema:ListItem", "schema:position": i + 1,
+                                        "schema:item": {"@id": item["iri"], "schema:name": item["text"]}}
+                                       for i, item in enumerate(items)]}
+
+
+@bp.get("/")
+def home() -> str:
+    counts = class_counts()
+    docs = documents()
+    graphs = named_graphs()
+    visits = list_members(str(KG.Visit))
+    stats = [{"name": name, "title": LISTS[name][0], "title_id": LISTS[name][1], "count": counts.get(LISTS[name][2], 0),
+              "description": LISTS[name][3]} for name in LISTS]
+    jsonld = {"@context": _context(), "@type": "schema:WebSite", "@id": request.url_root,
+              "schema:name": "Kemensos press release knowledge graph",
+              "schema:potentialAction": {"@type": "schema:SearchAction",
+                                         "schema:target": request.url_root + "search?q={query}",
+                                         "schema:query-input": "required name=query"},
+              "schema:about": {"@id": BASE + "ontology"},
+              "schema:hasPart": [{"@id": d["iri"], "@type": "schema:NewsArticle", "schema:headline": d["title"],
+                                  "schema:datePublished": d["issued"]} for d in docs]}
+    return render("home.html", title="Kemensos knowledge graph", jsonld=jsonld, stats=stats, documents=docs,
+                  triples=sum(graphs.values()), graph_count=len(graphs), document_count=len(docs), visits=visits)
+
+
+@bp.get("/browse/<name>")
+def browse(name: str) -> str:
+    if name == "documents":
+        docs = documents()
+        items = [{"iri": d["iri"], "href": d["href"], "text": d["title"], "lang": "id", "en": "",
+                  "types": ["press release"], "issued": d["issued"], "kind": "document"} for d in docs]
+        return render("list.html", title="Press releases", jsonld=_item_list("Press releases", items), items=items,
+                      list_name=name, list_title="Press releases", list_title_id="Siaran pers",
+                      description="the releases the graph was extracted from, newest first")
+    if name not in LISTS:
+        abort(404, f"there is no list called {name!r}; lists: {', '.join([*LISTS, 'documents'])}")
+    title, title_id, cls, description = LISTS[name]
+    items = list_members(cls)
+    return render("list.html", title=title, jsonld=_item_list(title, items), items=items, list_name=name,
+                  list_title=title, list_title_id=title_id, description=description)
+
+
+# -- the query editor --------------------------------------------------------------------------------
+
+def competency_queries() -> list[dict[str, str]]:
+    """`queries/*.rq` with the question of their `# Question (en):` / `# Pertanyaan (id):` lines."""
+    out = []
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        en = re.search(r"^#\s*Question \(en\):\s*(.+)$", text, re.M)
+        id_ = re.search(r"^#\s*Pertanyaan \(id\):\s*(.+)$", text, re.M)
+        out.append({"name": path.stem, "file": path.name, "question": en.group(1).strip() if en else path.stem,
+                    "question_id": id_.group(1).strip() if id_ else "", "query": text})
+    return out
+
+
+def default_query() -> str:
+    prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+    return (prefixes + "\n\n# People and the posts they hold\nSELECT ?person ?name ?post WHERE {\n"
+            "  ?person a kg:Person ; schema:name ?name .\n  OPTIONAL { ?person schema:jobTitle ?post }\n}\n"
+            "ORDER BY ?name\nLIMIT 50\n")
+
+
+def query_editor() -> Response:
+    """YASGUI, served from this project, for a browser's GET /sparql."""
+    queries = competency_queries()
+    endpoint = request.base_url
+    jsonld = {"@context": {**_context(), "sd": "http://www.w3.org/ns/sparql-service-description#"},
+              "@id": endpoint, "@type": "sd:Service", "sd:endpoint": {"@id": endpoint},
+              "schema:hasPart": [{"@type": "schema:Question", "schema:name": q["question"], "schema:text": q["query"],
+                                  "schema:identifier": q["file"]} for q in queries]}
+    html = render("sparql.html", title="SPARQL query editor", jsonld=jsonld, queries=queries,
+                  editor_config=Markup(script_json({"endpoint": endpoint, "defaultQuery": default_query(),
+                                                    "prefixes": PREFIXES,
+                                                    "queries": {q["name"]: q["query"] for q in queries},
+                                                    "timeout": config().timeout})))
+    return Response(html, mimetype="text/html", headers={"Vary": "Accept"})
+
+
+__all__ = ["bp", "wants_html", "query_editor", "resource_page", "document_page", "graph_page", "render",
+           "value_view", "property_view", "LISTS"]

@@ -1,0 +1,174 @@
+"""`/search?q=`: entities by any of their labels, in Indonesian or English.
+
+Labels are `rdfs:label`, `schema:name`, `skos:prefLabel`, `skos:altLabel` and (for press releases)
+`dcterms:title` of every minted entity and document. Matching ignores case, accents and punctuation
+("Kemensós" finds "Kemensos", "PT. Sun Aqua Toto" and "pt sun aqua toto" are the same), and results are
+ranked: the whole label (exact) before a label starting with the query (prefix), before a word of the
+label starting with it, before the query anywhere in a label, before a label holding every word of
+the query. The index of labels is read once per store generation.
+
+`/search?q=…&format=json` (or `Accept: application/json`) answers the same as JSON.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from kg.vocab import DOC, ID, KG
+from server.graph_data import SEARCH_PREDICATES, cached, href, kind_of, select, vocabulary
+
+bp = Blueprint("search", __name__)
+
+TIERS = ("exact", "prefix", "word", "contains", "words")
+MAX_RESULTS = 50
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = re.sub(r"[^\w]+", " ", bare.casefold(), flags=re.UNICODE).replace("_", " ")
+    return " ".join(bare.split())
+
+
+@dataclass(frozen=True)
+class Label:
+    iri: str
+    text: str
+    lang: str
+    predicate: str
+    norm: str
+
+
+@dataclass
+class Entry:
+    iri: str
+    names: dict[str, str]  # "id" / "en" / "" → the name shown
+    types: list[str]
+    labels: list[Label]
+
+    @property
+    def name(self) -> str:
+        return self.names.get("id") or self.names.get("en") or self.names.get("") or self.labels[0].text
+
+
+def index() -> dict[str, Entry]:
+    """Every labelled entity and document, once per store generation."""
+    def load() -> dict[str, Entry]:
+        predicates = " ".join(f"<{p}>" for p in SEARCH_PREDICATES)
+        rows = select(f"""SELECT DISTINCT ?s ?p ?l WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?l
+            FILTER(isIRI(?s) && isLiteral(?l) && (STRSTARTS(STR(?s), "{ID}") || STRSTARTS(STR(?s), "{DOC}")))
+        }} LIMIT 50000""")
+        type_rows = select(f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?t), "{KG}"))
+            FILTER(STRSTARTS(STR(?s), "{ID}") || STRSTARTS(STR(?s), "{DOC}")) }} LIMIT 50000""")
+        types: dict[str, list[str]] = {}
+        for row in type_rows:
+            types.setdefault(row["s"].value, []).append(row["t"].value)
+        vocab = vocabulary()
+        entries: dict[str, Entry] = {}
+        name_rank = {p: i for i, p in enumerate(SEARCH_PREDICATES)}
+        chosen: dict[tuple[str, str], int] = {}
+        for row in rows:
+            iri = row["s"].value
+            if kind_of(iri) in ("span", "assertion", "extraction", "selector"):
+                continue
+            literal, predicate = row["l"], row["p"].value
+            lang = (literal.lang or "").split("-")[0]
+            entry = entries.get(iri)
+            if entry is None:
+                specific = vocab.most_specific(types.get(iri, []))
+                entry = entries[iri] = Entry(iri, {}, [vocab.label(t).en for t in specific], [])
+            entry.labels.append(Label(iri, literal.value, lang, predicate, normalise(literal.value)))
+            if predicate.endswith("altLabel"):
+                continue
+            slot = lang if lang in ("id", "en") else ""
+            rank = name_rank[predicate]
+            if (iri, slot) not in chosen or rank < chosen[(iri, slot)]:
+                chosen[(iri, slot)] = rank
+                entry.names[slot] = literal.value
+        return entries
+
+    return cached("search_index", load)
+
+
+def _tier(query: str, words: list[str], label: str) -> int | None:
+    if label == query:
+        return 0
+    if label.startswith(query):
+        return 1
+    if f" {query}" in f" {label}":
+        return 2
+    if query in label:
+        return 3
+    if len(words) > 1 and all(w in label for w in words):
+        return 4
+    return None
+
+
+def search(text: str, limit: int = MAX_RESULTS) -> list[dict[str, Any]]:
+    """Ranked matches of `text` against every label: exact > prefix > word prefix > contains > all words."""
+    query = normalise(text)
+    if not query:
+        return []
+    words = query.split()
+    results = []
+    for entry in index().values():
+        best: tuple[int, int, str] | None = None
+        matched: Label | None = None
+        for label in entry.labels:
+            tier = _tier(query, words, label.norm)
+            if tier is None:
+                continue
+            key = (tier, len(label.norm), label.norm)
+            if best is None or key < best:
+                best, matched = key, label
+        if best is None or matched is None:
+            continue
+        results.append((best, normalise(entry.name), entry, matched))
+    results.sort(key=lambda r: (r[0][0], r[0][1], r[1]))
+    out = []
+    for (tier, _, _), _, entry, label in results[:limit]:
+        out.append({"iri": entry.iri, "href": href(entry.iri), "name": entry.name,
+                    "nameId": entry.names.get("id", ""), "nameEn": entry.names.get("en", ""),
+                    "matched": label.text, "matchedLang": label.lang, "matchedBy": label.predicate,
+                    "rank": TIERS[tier], "types": entry.types, "kind": kind_of(entry.iri)})
+    return out
+
+
+def _wants_json() -> bool:
+    """`format=json`, or an Accept naming JSON and not HTML (negotiation maps application/json to
+    SPARQL results, so the header is read directly)."""
+    fmt = (request.args.get("format") or "").lower()
+    if fmt:
+        return fmt == "json"
+    accept = request.headers.get("Accept") or ""
+    return "json" in accept and "text/html" not in accept
+
+
+@bp.get("/search")
+def search_page() -> Response | str:
+    from server.pages import render
+
+    q = request.args.get("q", "").strip()[:200]
+    results = search(q) if q else []
+    if _wants_json():
+        response = jsonify({"query": q, "count": len(results), "results": results})
+        response.headers["Vary"] = "Accept"
+        return response
+    jsonld = {"@context": {"schema": "https://schema.org/"}, "@type": "schema:SearchResultsPage",
+              "schema:name": f"Search: {q}" if q else "Search",
+              "schema:mainEntity": {"@type": "schema:ItemList", "schema:numberOfItems": len(results),
+                                    "schema:itemListElement": [
+                                        {"@type": "schema:ListItem", "schema:position": i + 1,
+                                         "schema:item": {"@id": r["iri"], "schema:name": r["name"]}}
+                                        for i, r in enumerate(results)]}}
+    html = render("search.html", title=f"Search: {q}" if q else "Search", jsonld=jsonld, q=q, results=results)
+    return Response(html, mimetype="text/html", headers={"Vary": "Accept"})
+
+
+__all__ = ["bp", "search", "normalise", "index"]
