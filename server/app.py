@@ -39,6 +39,12 @@ class EvaluatorPool:
             self._idle.get().close()
 
 
+def _browser_wants_html() -> bool:
+    """Browsers get error pages; every other client (curl's */*, SPARQL libraries) plain text."""
+    from server.negotiation import negotiate
+    return negotiate(request.headers.get("Accept"), ["text/plain", "text/html"]) == "text/html"
+
+
 def config() -> ServerConfig:
     return current_app.extensions["kg_config"]
 
@@ -100,7 +106,13 @@ def create_app(cfg: ServerConfig) -> Flask:
         description = exc.description
         if exc.code == 405:
             description = f"{request.method} is not supported here; allowed: {', '.join(exc.valid_methods or [])}"
-        response = Response(f"{exc.code} {exc.name}: {description}\n", status=exc.code, mimetype="text/plain")
+        if _browser_wants_html():
+            from server.pages import render
+            body = render("error.html", title=f"{exc.code} {exc.name}", jsonld={}, code=exc.code, name=exc.name,
+                          description=description)
+            response = Response(body, status=exc.code, mimetype="text/html")
+        else:
+            response = Response(f"{exc.code} {exc.name}: {description}\n", status=exc.code, mimetype="text/plain")
         for name, value in exc.get_response().headers.items():
             if name.lower() in ("allow", "www-authenticate", "retry-after"):
                 response.headers[name] = value

@@ -459,3 +459,17 @@ def test_ontology_documentation(client: Any) -> None:
     assert rel["domain"] == "kg:Visit" and rel["range"] == "kg:Person"
     assert "schema:organizer" in rel["subproperty of"]
     assert re.search(r"\d+ in the graph", person.words())
+
+
+def test_errors_are_pages_for_browsers_and_plain_text_for_clients(store_dir) -> None:  # type: ignore[no-untyped-def]
+    from server import create_app
+    from server.config import ServerConfig
+
+    app = create_app(ServerConfig(store_dir=store_dir, threads=1))
+    client = app.test_client()
+    browser = client.get("/id/person/nobody", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 404 and browser.mimetype == "text/html"
+    assert b"<h1>404 Not Found</h1>" in browser.data
+    curl = client.get("/id/person/nobody", headers={"Accept": "*/*"})
+    assert curl.status_code == 404 and curl.mimetype == "text/plain"
+    app.extensions["kg_pool"].close()
