@@ -97,4 +97,8 @@ def entity_table(mentions: list[Mention], lexicon: Lexicon | None = None) -> dic
                 entity.label_en = org.name_en
             table[mention.key] = entity
         entity.names.add(mention.text)
+        place = mention.attrs.get("place") if mention.kind == "org" else None
+        if place and place not in table:  # "Pemerintah Kota Kitakyushu" names Kitakyushu too
+            found = lex.place(place.split("/", 1)[1])
+            table[place] = Entity(place, found.kind, found.name, found.name_en)
     return table

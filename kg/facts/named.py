@@ -41,6 +41,24 @@ def extract(a: Analysis) -> None:
         place = m.attrs.get("place")
         if place:
             a.add(m.key, KG.basedIn, place, sentence, [m], "organisation-name-with-place")
+            if place not in seen:
+                seen.add(place)
+                a.add(place, RDF.type, KG[a.entities[place].kind], sentence, [m], "place-inside-organisation-name")
+        _stated_parent(a, m, sentence)
         parent = m.attrs.get("parent")
         if parent and m.entity_kind in SUBORDINATE_KINDS and m.attrs.get("source") == "pattern":
             a.add(m.key, ORG.unitOf, f"org/{parent}", sentence, [m], f"pattern-{m.attrs['pattern']}-is-unit")
+
+
+def _stated_parent(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped-def]
+    """"Biro Perencanaan Kementerian Sosial", "Kementerian Sosial RI melalui Direktorat …": a unit
+    named next to its ministry, or acting through it, is part of it."""
+    orgs = [o for o in a.in_sentence(sentence, "org") if o.start >= m.end]
+    if not orgs:
+        return
+    nxt = orgs[0]
+    between = a.norm.text[m.end:nxt.start]
+    if between == " " and m.entity_kind in SUBORDINATE_KINDS and nxt.entity_kind == "Ministry":
+        a.add(m.key, ORG.unitOf, nxt.key, sentence, [m, nxt], "unit-followed-by-ministry")
+    elif between == " melalui " and m.entity_kind == "Ministry" and nxt.entity_kind in SUBORDINATE_KINDS:
+        a.add(nxt.key, ORG.unitOf, m.key, sentence, [m, nxt], "ministry-melalui-unit")

@@ -21,6 +21,7 @@ APPROACHES = re.compile(r"\bpendekatan,?\s+(?:yakni|yaitu|meliputi|antara lain|:
 PROVIDES = re.compile(r"\b(?:me\w+kan|mengelola|menjalankan|menggelar|melalui|menyelenggarakan)\b")
 PURPOSE = re.compile(r"^\s+untuk\s+(?P<purpose>[a-z][^,.;\"]*)")
 DIRECTIVE = re.compile(r"\barahan\s+$")
+GIVES_DIRECTIVE = re.compile(r"^\s+(?:memberikan|menyampaikan|memberi)\s+arahan\b")
 THIS_PROGRAM = re.compile(r"\bprogram ini\b")
 WE = re.compile(r"\b[Kk]ami\b")
 
@@ -47,7 +48,7 @@ def _providers(a: Analysis, sentence, here, programs) -> None:  # type: ignore[n
         if orgs and not any(p.kind == "person" and p.attrs.get("chain") for p in here if orgs[-1].start <= p.start < program.start):
             a.add(program.key, SDO.provider, orgs[-1].key, sentence, [orgs[-1], program], "organisation-verb-programme")
             continue
-        after = re.match(r"^\s+dari\s+$", a.norm.text[program.end:program.end + 7])
+        after = re.match(r"\s+dari\s+", a.norm.text[program.end:program.end + 8])
         nxt = [m for m in here if m.kind == "org" and m.start >= program.end]
         if after and nxt and nxt[0].start == program.end + len(after.group(0)):
             a.add(program.key, SDO.provider, nxt[0].key, sentence, [program, nxt[0]], "programme-dari-organisation")
@@ -85,7 +86,8 @@ def _directives(a: Analysis, sentence, here, programs) -> None:  # type: ignore[
     for person in [m for m in here if m.kind == "person"]:
         chain = person.attrs.get("chain")
         start = chain["roles"][0].start if chain else person.start
-        if not DIRECTIVE.search(a.norm.text[max(sentence.start, start - 12):start]):
+        before = DIRECTIVE.search(a.norm.text[max(sentence.start, start - 12):start])
+        if not before and not GIVES_DIRECTIVE.match(a.norm.text[person.end:person.end + 30]):
             continue
         node = a.node("directive", person)
         name = a.entities[person.key].label

@@ -19,7 +19,7 @@ from kg.mentions import Mention
 from kg.text import Sentence
 from kg.vocab import KG, SDO, RDF
 
-DELEGATION = re.compile(r"\b[Dd]elegasi\b(?P<rest>.{0,40}?)\b(?:yang )?dipimpin(?: oleh)?\b")
+DELEGATION = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan|Tim)\b(?P<rest>.{0,40}?)\b(?:yang )?(?:dipimpin|diwakili)(?: oleh)?\b")
 MEMBERS = re.compile(r"\b(?:turut|ikut)(?: serta| hadir)?(?: dalam (?:rombongan|delegasi))?\b|\bdidampingi\b|\banggota (?:rombongan|delegasi)\b")
 VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|kunjungan(?: kerja)? ke)\b")
 RECEIVED = re.compile(r"\b(?:diterima|disambut)(?: langsung| baik)?(?: oleh)?\b|\bmenerima (?:delegasi|rombongan)\b")
@@ -105,9 +105,17 @@ def extract(a: Analysis) -> None:
                 a.add(main, SDO.attendee, member.key, sentence, [member], "delegation-member")
                 a.add(main, KG.member, member.key, sentence, [member], "delegation-member")
         match = VISITING.search(text)
-        if match and (visits.started or DELEGATION.search(a.norm.text) or "rombongan" in text or "delegasi" in text):
-            for org in [m for m in here if m.kind == "org" and m.start >= sentence.start + match.end() and id(m) not in chained]:
-                visits.part(org, sentence, [org], "visit-to-organisation")
+        if match:
+            after = [m for m in here if m.kind == "org" and m.start >= sentence.start + match.end() and id(m) not in chained]
+            visitors = [m for m in here if m.kind == "person" and m.start < sentence.start + match.start()]
+            if visits.started or DELEGATION.search(a.norm.text) or "rombongan" in text or "delegasi" in text:
+                for org in after:
+                    visits.part(org, sentence, [org], "visit-to-organisation")
+            elif visitors and after:  # "Harry Hikmat meninjau …", "… Pepen Nazaruddin saat kunjungan kerja ke …"
+                main = visits.ensure_main(sentence, [visitors[-1]], "person-visits-organisation")
+                a.add(main, KG.leader, visitors[-1].key, sentence, [visitors[-1]], "person-visits-organisation")
+                for org in after:
+                    visits.part(org, sentence, [org], "person-visits-organisation")
         match = RECEIVED.search(text)
         if match:
             hosts = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end()]
