@@ -28,7 +28,9 @@ def extract(a: Analysis) -> None:
             continue
         here = a.in_sentence(sentence)
         chained = {id(o) for p in here if p.kind == "person" and p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
-        partners = [m for m in here if m.kind == "org" and id(m) not in chained]
+        # "Pemerintah Indonesia melalui Kementerian Sosial": one party acting through another
+        partners = [m for m in here if m.kind == "org" and id(m) not in chained
+                    and not a.norm.text[m.end:m.end + 9] == " melalui "]
         we = _speaker_org(a, sentence)
         keys = ([we] if we else []) + [m.key for m in partners]
         keys = list(dict.fromkeys(keys))
