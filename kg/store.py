@@ -99,22 +99,8 @@ def write_store(store_dir: Path, dataset: Dataset) -> StoreSummary:
     current = store_dir / CURRENT
     if current.exists() and not current.is_symlink():
         raise StoreError(f"{current} exists and is not a symlink: {store_dir} is not a kemensos-kg store")
-    generations = store_dir / GENERATIONS
-    try:
-        generations.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the store at {store_dir}: {exc}") from exc
-    with _build_lock(store_dir):
-        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
-        path = generations / name
-        try:
-            summary = _fill_generation(path, dataset)
-            _point_current_at(store_dir, name)
-        except BaseException:
-            shutil.rmtree(path, ignore_errors=True)
-            raise
-        _remove_generations_except(generations, name)
-    return summary
+    with _new_generation(store_dir) as path:
+        return _fill_generation(path, dataset)
 
 
 def modify_store(store_dir: Path, change: Callable[[Store], None]) -> StoreSummary:
@@ -124,24 +110,14 @@ def modify_store(store_dir: Path, change: Callable[[Store], None]) -> StoreSumma
     swap, and a `change` that raises leaves the store as it was. An empty store starts empty.
     """
     store_dir = Path(store_dir)
-    generations = store_dir / GENERATIONS
-    generations.mkdir(parents=True, exist_ok=True)
-    with _build_lock(store_dir):
-        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
-        path = generations / name
-        try:
-            if (store_dir / CURRENT).exists():
-                Store.read_only(str((store_dir / CURRENT).resolve())).backup(str(path))
-            store = Store(str(path))
-            change(store)
-            store.flush()
-            summary = StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
-            del store
-            _point_current_at(store_dir, name)
-        except BaseException:
-            shutil.rmtree(path, ignore_errors=True)
-            raise
-        _remove_generations_except(generations, name)
+    with _new_generation(store_dir) as path:
+        if (store_dir / CURRENT).exists():
+            Store.read_only(str((store_dir / CURRENT).resolve())).backup(str(path))
+        store = Store(str(path))
+        change(store)
+        store.flush()
+        summary = StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
+        del store  # closes RocksDB before the generation becomes current
     return summary
 
 
@@ -280,6 +256,27 @@ def _remove_generations_except(generations: Path, keep: str) -> None:
     for child in generations.iterdir():
         if child.name != keep:
             shutil.rmtree(child, ignore_errors=True)
+
+
+@contextmanager
+def _new_generation(store_dir: Path) -> Iterator[Path]:
+    """A fresh generation directory that becomes `current` when the block ends normally and is
+    deleted when it raises; superseded generations are removed after the swap."""
+    generations = Path(store_dir) / GENERATIONS
+    try:
+        generations.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store at {store_dir}: {exc}") from exc
+    with _build_lock(store_dir):
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
+        path = generations / name
+        try:
+            yield path
+            _point_current_at(Path(store_dir), name)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        _remove_generations_except(generations, name)
 
 
 @contextmanager
