@@ -54,6 +54,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kg.document import Document, read_document  # noqa: E402
+from bench.provenance import git_state, machine  # noqa: E402
 from kg.pipeline import DEFAULT_CORPUS, analyse, build_dataset, collect_inputs  # noqa: E402
 from kg.text import DATELINE, normalise, split_sentences  # noqa: E402
 
@@ -310,31 +311,6 @@ def build(paths: list[Path], workdir: Path, validate: bool) -> dict[str, Any]:
 
 
 # -- main -----------------------------------------------------------------------------------------------------
-
-
-def git_state() -> str:
-    """The commit the measured code is at, and whether tracked files differ from it (read-only git calls)."""
-    import subprocess
-    try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return f"{head}{' + uncommitted changes' if dirty else ''}" if head else "unknown"
-
-
-def machine() -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def set_ratios(results: list[Result]) -> None:

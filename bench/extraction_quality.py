@@ -72,7 +72,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import platform
 import re
 import sys
 from collections import defaultdict
@@ -85,6 +84,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.provenance import git_state, machine  # noqa: E402
 
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 
@@ -605,32 +606,6 @@ def errors_text(results: list[DocumentResult]) -> str:
                 rules = ", ".join(sorted(r.rules.get((t, fact), set())))
                 out.append(f"  FP {t:<20} {_render(fact)}  [rule: {rules}]")
     return "\n".join(out)
-
-
-def git_state() -> str:
-    """The commit the measured code is at, and whether tracked files differ from it (read-only git calls)."""
-    import subprocess
-    try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return f"{head}{' + uncommitted changes' if dirty else ''}" if head else "unknown"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def main(argv: list[str] | None = None) -> int:
