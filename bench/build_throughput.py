@@ -34,7 +34,6 @@ import gc
 import json
 import multiprocessing
 import os
-import platform
 import random
 import resource
 import shutil
@@ -258,7 +257,7 @@ def measure(result: Result, run: Callable[[], Any], repeat: int, trace: bool) ->
     if trace:
         gc.collect()
         tracemalloc.start()
-        out = run()
+        run()
         result.traced_peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         del out

@@ -50,8 +50,8 @@ def statistics() -> dict[str, Any]:
         if cache.get("generation") == generation:
             return cache["stats"]
     graphs = {r["g"]: int(r["n"]) for r in _select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    totals = _select(f"""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
-                         (COUNT(DISTINCT ?o) AS ?objects) WHERE {{ ?s ?p ?o }}""")[0]
+    totals = _select("""SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
+                        (COUNT(DISTINCT ?o) AS ?objects) WHERE { ?s ?p ?o }""")[0]
     entities = _select(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{ID}")) }}""")[0]["n"]
     classes = _select("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY ?class")
     properties = _select("SELECT ?property (COUNT(*) AS ?n) WHERE { ?s ?property ?o } GROUP BY ?property ORDER BY ?property")

@@ -13,7 +13,6 @@ import re
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kg import iri
 from kg.facts.base import Analysis
 from kg.mentions import Mention
 from kg.text import Sentence
