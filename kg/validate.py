@@ -67,6 +67,7 @@ def validate_graph(data: rdflib.Graph) -> ValidationReport:
         inference="none",
         advanced=True,
         allow_warnings=True,
+        inplace=True,  # no copy of the data: with no inference and no SHACL rules it is only read
     )
     if not isinstance(results_graph, rdflib.Graph):  # pragma: no cover - pyshacl contract
         raise TypeError(f"pyshacl returned {type(results_graph).__name__}, not a results graph")
