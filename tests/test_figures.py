@@ -57,3 +57,10 @@ def test_a_share_that_matches_its_parts_is_not_flagged(tmp_path: Path) -> None:
     a = run(tmp_path, "PT Maju Jaya mempekerjakan 40 pekerja penyandang disabilitas dari total karyawan 160 orang (25%).")
     assert any(f.p == KG.statedShareOf for f in a.facts)
     assert not any(f.p == KG.computedValue for f in a.facts)
+
+
+def test_a_rate_after_a_figure_or_its_range_is_its_period(tmp_path: Path) -> None:
+    a = run(tmp_path, "Ayu bekerja dengan penghasilan Rp 20.000,- hingga Rp30.000,-/ hari dan menerima 5 juta per bulan.")
+    periods = {Decimal(str(f.o)): objects(a, f.s, KG.period) for f in a.facts if f.p == SDO.value}
+    assert periods[Decimal(20000)] == periods[Decimal(30000)] == {"P1D"}
+    assert periods[Decimal(5_000_000)] == {"P1M"}

@@ -21,6 +21,10 @@ from kg.text import Sentence
 from kg.vocab import KG, RDF, RDFS, SDO
 
 PER_YEAR = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?tahun\b|\bsetahun\b", re.IGNORECASE)
+# "Rp 20.000,- hingga Rp30.000,-/ hari", "5 juta per bulan": a rate right after the figure (or its range)
+RATE_AFTER = re.compile(r"^(?:,-)?(?:\s*(?:hingga|sampai|-)\s*(?:Rp\.?\s*)?[\d.,]+(?:,-)?)?\s*(?:/|per\b|setiap\b|tiap\b)\s*"
+                        r"(?P<unit>hari|minggu|pekan|bulan|tahun)\b", re.IGNORECASE)
+PERIODS = {"hari": "P1D", "minggu": "P1W", "pekan": "P1W", "bulan": "P1M", "tahun": "P1Y"}
 WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-z][a-z ]*?)? ?$")
 MEASURE = re.compile(r"\b(?P<noun>(?:kuota|persentase|proporsi|tingkat|angka|rasio|porsi|target)(?: [a-z]+){0,3}?)(?: yang| sebesar| mencapai| adalah|\s*$)")
 THIS = re.compile(r"\b(?:program|kegiatan|layanan|lembaga|perusahaan) ini\b")
@@ -75,7 +79,11 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
     years = [y for y in a.in_sentence(sentence, "year")]
     if years:
         a.add(key, KG.referenceYear, Literal(str(years[0].attrs["year"]), datatype=XSD.gYear), sentence, [years[0], m], "figure-year-in-sentence")
-    if PER_YEAR.search(sentence.text):
+    rate = RATE_AFTER.match(a.norm.text[m.end:m.end + 40])
+    if rate:
+        period = PERIODS[rate.group("unit").lower()]
+        a.add(key, KG.period, Literal(period, datatype=XSD.duration), sentence, [m], "figure-rate-after")
+    elif PER_YEAR.search(sentence.text):
         a.add(key, KG.period, Literal("P1Y", datatype=XSD.duration), sentence, [m], "figure-per-year")
     about = _about(a, m, sentence)
     if about:
