@@ -67,7 +67,6 @@ class Program:
     name: str
     name_en: str
     aliases: tuple[str, ...]
-    provider: str
     source: str
 
 
@@ -151,7 +150,7 @@ def load_lexicon() -> Lexicon:
         for r in _rows("places.csv")
     )
     programs = tuple(
-        Program(r["key"], r["name"], r["name_en"], _split(r["aliases"]), r["provider"], r["source"])
+        Program(r["key"], r["name"], r["name_en"], _split(r["aliases"]), r["source"])
         for r in _rows("programs.csv")
     )
     months: dict[str, int] = {}

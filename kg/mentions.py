@@ -280,7 +280,7 @@ class MentionFinder:
         pos = role.end
         by_start = {m.start: m for m in names}
         roles_by_start = {r.start: r for r in later_roles}
-        lex_role = self._role_definition(role)
+        lex_role = self.lex.find_role(role.attrs["role"])
         while True:
             rest = text[pos:]
             step = re.match(r" dan ", rest)
@@ -329,10 +329,6 @@ class MentionFinder:
             pos += 2
         chain["end"] = pos
         return chain
-
-    def _role_definition(self, role: Mention):  # type: ignore[no-untyped-def]
-        key = role.attrs["role"]
-        return next((r for r in self.lex.roles if r.key == key), None)
 
     def _name_at(self, text: str, pos: int, blocked: list[Mention]) -> Mention | None:
         if pos >= len(text) or text[pos] == "\n":

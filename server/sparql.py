@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, request, stream_with_context
 
 from kg import store
+from kg.errors import QueryError
 from kg.evaluator import EvaluationError, QueryJob, QueryResult, ServiceFailed
 from server.app import config, policy, pool
 from server.negotiation import choose_formats, negotiate
@@ -146,8 +147,6 @@ def run_update(text: str) -> Response:
     _authorise_update()
     policy().check(text)
     started = time.perf_counter()
-    from kg.errors import QueryError
-
     base = request.base_url  # the protocol's service-defined BASE: the endpoint itself
 
     def apply(target) -> None:  # type: ignore[no-untyped-def]

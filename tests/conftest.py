@@ -41,3 +41,12 @@ def store(store_dir: Path) -> Store:
 def founding() -> Analysis:
     """The founding press release after every stage up to facts."""
     return analyse(read_document(FOUNDING))
+
+
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib and requests honour proxy variables; tests reach loopback servers directly."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")

@@ -44,13 +44,7 @@ INSTALL_HINT = "run `npm ci --prefix tests/js` (or `make test`, which does it) t
 NODE_TIMEOUT = 120  # seconds for one Comunica run (a cold start takes about 2 s)
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """urllib (rdflib, SPARQLWrapper) honours proxy variables; loopback must be reached directly."""
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxy")  # loopback is reached directly, never via a proxy
 
 
 @pytest.fixture(scope="module")

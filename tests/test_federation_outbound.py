@@ -42,13 +42,7 @@ REDIRECTS = (301, 302, 303, 307, 308)
 HTTP_TIMEOUT = 60
 
 
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """requests honours proxy variables; loopback must be reached directly."""
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("no_proxy")  # loopback is reached directly, never via a proxy
 
 
 # --------------------------------------------------------------------------------------------
