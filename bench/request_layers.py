@@ -141,7 +141,7 @@ def main() -> int:
         finally:
             conn.close()
             evaluator.close()
-            app.extensions["kg_pool"].close()
+            app.extensions["kg_runner"].close()
             server.stop()
 
     m = eb.machine_info()

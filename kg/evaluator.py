@@ -21,8 +21,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import DefaultGraph, NamedNode, QueryTriples, Store
+
 from kg.errors import KGError, QueryError
-from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_results
+from kg.snapshot import Stores
+from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_fast, write_results
 from kg.vocab import PREFIXES
 
 SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB travel through the pipe; larger ones through a file
@@ -122,51 +125,94 @@ class _Spool:
         self.memory += data
         return len(data)
 
-    def flush(self) -> None:
+    def flush(self) -> None:  # pyoxigraph's serialisers flush what they write to
         if self.file is not None:
             self.file.flush()
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            os.unlink(self.file.name)
+
+    def finish(self, result: QueryResult) -> None:
+        """Hand the bytes (or the closed file, to be streamed and deleted) to `result`."""
+        if self.file is not None:
+            self.file.close()
+            result.path, result.size = self.file.name, os.path.getsize(self.file.name)
+        else:
+            result.body, result.size = bytes(self.memory), len(self.memory)
+
+
+def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None) -> QueryResult:
+    """Evaluate `job` on `store` in this process and serialise its result to a spool.
+
+    Raises QueryError (bad syntax), NotAcceptable (no format for the result form) or EvaluationError."""
+    started = time.perf_counter()
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
+    if job.default_graphs:
+        kwargs["default_graph"] = [NamedNode(g) if g else DefaultGraph() for g in job.default_graphs]
+    elif not names_its_dataset(job.query):
+        kwargs["use_default_graph_as_union"] = True
+    if job.named_graphs:
+        kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    try:
+        results = store.query(job.query, **kwargs)
+        is_graph = isinstance(results, QueryTriples)
+        name = job.graph_format if is_graph else job.solutions_format
+        if name is None:
+            raise NotAcceptable(f"no acceptable format for {'graph' if is_graph else 'SELECT/ASK'} results")
+        fmt = (GRAPH_FORMATS if is_graph else SOLUTION_FORMATS)[name]
+        spool = _Spool(spool_dir)
+        written = write_fast(results, fmt, spool, job.max_rows)
+        if written is None:  # more rows than the cap, or too large to count cheaply: the capped writer
+            spool.discard()
+            spool = _Spool(spool_dir)
+            written = write_results(store.query(job.query, **kwargs), fmt, spool, job.max_rows)
+    except SyntaxError as exc:
+        raise QueryError(f"invalid SPARQL query: {exc}") from None
+    except (NotAcceptable, QueryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. a SERVICE endpoint that did not answer
+        raise EvaluationError(f"query evaluation failed: {type(exc).__name__}: {exc}") from exc
+    result = QueryResult(written.form, fmt.name, fmt.media_type, written.rows, written.truncated,
+                         time.perf_counter() - started)
+    spool.finish(result)
+    return result
 
 
 def _child(conn: Connection, generation: str, spool_dir: str | None) -> None:
     """The child's loop: open the store read-only once, then answer jobs until the pipe closes."""
-    from pyoxigraph import DefaultGraph, NamedNode, Store
-
     store = Store.read_only(generation) if generation else Store()
     while True:
         try:
             job: QueryJob = conn.recv()
         except EOFError:
             return
-        started = time.perf_counter()
         try:
-            kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
-            if job.default_graphs:
-                kwargs["default_graph"] = [NamedNode(g) if g else DefaultGraph() for g in job.default_graphs]
-            elif not names_its_dataset(job.query):
-                kwargs["use_default_graph_as_union"] = True
-            if job.named_graphs:
-                kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
-            results = store.query(job.query, **kwargs)
-            is_graph = type(results).__name__ == "QueryTriples"
-            name = job.graph_format if is_graph else job.solutions_format
-            if name is None:
-                conn.send(("not-acceptable", "graph" if is_graph else "solutions"))
-                continue
-            fmt = (GRAPH_FORMATS if is_graph else SOLUTION_FORMATS)[name]
-            spool = _Spool(spool_dir)
-            written = write_results(results, fmt, spool, job.max_rows)
-            spool.flush()
-            meta = {"form": written.form, "format": fmt.name, "media_type": fmt.media_type, "rows": written.rows,
-                    "truncated": written.truncated, "seconds": time.perf_counter() - started}
-            if spool.file is not None:
-                spool.file.close()
-                conn.send(("file", meta, spool.file.name, os.path.getsize(spool.file.name)))
-            else:
-                conn.send(("bytes", meta, bytes(spool.memory)))
-        except SyntaxError as exc:
-            conn.send(("syntax", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - any evaluation failure is reported to the parent as such
-            conn.send(("evaluation", f"{type(exc).__name__}: {exc}"))
+            conn.send(("result", evaluate(store, job, spool_dir)))
+        except KGError as exc:
+            conn.send(("error", exc))
+
+
+class InlineEvaluator:
+    """Evaluates in the calling process, on the in-memory snapshot when it is current, else on disk.
+
+    It has no time limit of its own, since nothing can stop a pyoxigraph query but ending its process:
+    the process using it must be one that can be ended, like a server worker (`server.watchdog`)."""
+
+    def __init__(self, stores: Stores, spool_dir: str | None = None) -> None:
+        self.stores = stores
+        self.spool_dir = spool_dir
+
+    def run(self, job: QueryJob) -> QueryResult:
+        _, store, _ = self.stores.current()
+        return evaluate(store, job, self.spool_dir)
+
+    def warm(self) -> None:
+        self.stores.current()
+
+    def close(self) -> None:
+        self.stores.forget_disk()
 
 
 def current_generation(store_dir: Path) -> str:
@@ -239,17 +285,9 @@ class Evaluator:
                 self._stop()
                 raise EvaluationError("the query evaluator stopped unexpectedly") from exc
             seconds = time.perf_counter() - started
-        kind = reply[0]
-        if kind == "syntax":
-            raise QueryError(f"invalid SPARQL query: {reply[1]}")
-        if kind == "evaluation":
-            raise EvaluationError(f"query evaluation failed: {reply[1]}")
-        if kind == "not-acceptable":
-            raise NotAcceptable(f"no acceptable format for {'graph' if reply[1] == 'graph' else 'SELECT/ASK'} results")
-        meta = reply[1]
-        result = QueryResult(meta["form"], meta["format"], meta["media_type"], meta["rows"], meta["truncated"], seconds)
-        if kind == "bytes":
-            result.body, result.size = reply[2], len(reply[2])
-        else:
-            result.path, result.size = reply[2], reply[3]
+        kind, value = reply
+        if kind == "error":
+            raise value
+        result: QueryResult = value
+        result.seconds = seconds
         return result

@@ -1,5 +1,6 @@
-"""Serialising query results row by row, so a result can be capped at a number of rows and
-written to a spool file as it is produced instead of being held in memory.
+"""Serialising query results: pyoxigraph's own serialisers where the rows can be counted in the
+output, else row by row here, so a result can be capped at a number of rows and written to a spool
+file as it is produced instead of being held in memory.
 
 SELECT and ASK results are written here in the four W3C formats (SPARQL 1.1 Query Results JSON,
 XML, CSV and TSV); CONSTRUCT and DESCRIBE results go through pyoxigraph's RDF serialisers, fed
@@ -8,13 +9,16 @@ by a capped iterator.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Triple, serialize
+from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples,
+                        RdfFormat, Triple, serialize)
 
 from kg.vocab import PREFIXES
 
@@ -61,6 +65,71 @@ class Written:
     form: str
     rows: int
     truncated: bool
+
+
+FAST_BYTES = 8 << 20  # a result larger than this is written again by the capped writer
+
+# formats pyoxigraph writes whose rows (or triples) can be counted in its output; the others
+# (XML results, Turtle and the other nested RDF syntaxes) are always written by the capped writer
+_FAST_SOLUTIONS = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
+_FAST_GRAPHS = {"nt", "nq"}
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Bounded(io.BytesIO):
+    """An in-memory buffer that refuses to grow past FAST_BYTES."""
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > FAST_BYTES:
+            raise _TooLarge
+        return super().write(data)
+
+
+def count_json_rows(body: bytes) -> int:
+    """Bindings in pyoxigraph's compact SPARQL-JSON. Inside a JSON string every quote is escaped, so
+    `},{"` only occurs between two bindings; an empty binding `{}` (which strings may also hold) needs
+    a real parse."""
+    if b"{}" in body:
+        return len(json.loads(body)["results"]["bindings"])
+    if body.endswith(b'"bindings":[]}}'):
+        return 0
+    return body.count(b'},{"') + 1
+
+
+def _count_rows(body: bytes, fmt: Format) -> int:
+    if fmt.name == "json":
+        return count_json_rows(body)
+    if fmt.name == "tsv":  # TSV escapes line breaks inside terms
+        return body.count(b"\n") - 1
+    if fmt.name == "csv":  # quoted fields may span lines
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
+    return body.count(b"\n")  # N-Triples, N-Quads: one statement per line
+
+
+def write_fast(results: Any, fmt: Format, out: IO[bytes], max_rows: int) -> Written | None:
+    """Write `results` with pyoxigraph's serialiser when the format allows counting what was written;
+    None (with nothing written to `out`) when the format cannot, the output passes FAST_BYTES or it
+    has more rows than `max_rows`: the caller then evaluates again and uses `write_results`."""
+    if isinstance(results, QueryBoolean):
+        _write_boolean(bool(results), fmt, out)
+        return Written("ask", 1, False)
+    is_graph = isinstance(results, QueryTriples)
+    if (fmt.name not in _FAST_GRAPHS) if is_graph else (fmt.name not in _FAST_SOLUTIONS):
+        return None
+    buffer = _Bounded()
+    try:
+        results.serialize(buffer, fmt.rdf if is_graph else _FAST_SOLUTIONS[fmt.name])
+    except _TooLarge:
+        return None
+    body = buffer.getvalue()
+    rows = _count_rows(body, fmt)
+    if rows > max_rows:
+        return None
+    out.write(body)
+    return Written("graph" if is_graph else "select", rows, False)
 
 
 def write_results(results: Any, fmt: Format, out: IO[bytes], max_rows: int) -> Written:

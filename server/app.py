@@ -1,17 +1,22 @@
-"""The application factory: configuration, the evaluator pool, error pages, CORS and health."""
+"""The application factory: configuration, what answers queries, error pages, CORS and health."""
 
 from __future__ import annotations
 
+import contextlib
 import queue
+import secrets
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import KGError
-from kg.evaluator import Evaluator, current_generation
+from kg.evaluator import Evaluator, InlineEvaluator, QueryJob, QueryResult, current_generation
 from kg.federation import FederationPolicy
+from kg.result_cache import ResultCache, Runner
+from kg.snapshot import Stores
 from server.config import ServerConfig
 
 
@@ -23,16 +28,17 @@ class EvaluatorPool:
         for _ in range(max(1, config.threads)):
             self._idle.put(Evaluator(config.store_dir, config.timeout))
 
-    def acquire(self) -> Evaluator:
-        return self._idle.get()
+    def run(self, job: QueryJob) -> QueryResult:
+        evaluator = self._idle.get()
+        try:
+            return evaluator.run(job)
+        finally:
+            self._idle.put(evaluator)
 
     def warm(self) -> None:
         """Start every evaluator's process, so the first queries do not wait for one."""
         for evaluator in list(self._idle.queue):
             evaluator.warm()
-
-    def release(self, evaluator: Evaluator) -> None:
-        self._idle.put(evaluator)
 
     def close(self) -> None:
         while not self._idle.empty():
@@ -49,8 +55,25 @@ def config() -> ServerConfig:
     return current_app.extensions["kg_config"]
 
 
-def pool() -> EvaluatorPool:
-    return current_app.extensions["kg_pool"]
+def runner() -> Runner:
+    return current_app.extensions["kg_runner"]
+
+
+@contextlib.contextmanager
+def time_limit() -> Iterator[None]:
+    """The query time limit of a worker that evaluates queries itself (none is needed, and none is
+    installed, when they run in killable child processes)."""
+    watchdog = current_app.extensions.get("kg_watchdog")
+    if watchdog is None:
+        yield
+        return
+    with watchdog.guard(request.environ.get("gunicorn.socket")):
+        yield
+
+
+def _make_runner(cfg: ServerConfig, stores: Stores) -> Runner:
+    inner: Runner = InlineEvaluator(stores) if cfg.evaluation == "worker" else EvaluatorPool(cfg)
+    return ResultCache(inner, cfg.store_dir, cfg.cache_mb << 20) if cfg.cache_mb > 0 else inner
 
 
 def policy() -> FederationPolicy:
@@ -62,7 +85,10 @@ def create_app(cfg: ServerConfig) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = cfg.max_body
     app.extensions["kg_config"] = cfg
-    app.extensions["kg_pool"] = EvaluatorPool(cfg)
+    stores = Stores(cfg.store_dir)
+    app.extensions["kg_stores"] = stores
+    app.extensions["kg_runner"] = _make_runner(cfg, stores)
+    app.extensions["kg_instance"] = secrets.token_hex(8)  # part of every ETag: a restart may bring new pages
     app.extensions["kg_policy"] = FederationPolicy.from_strings(cfg.service_allow)
 
     from server.description import bp as description_bp
@@ -126,7 +152,8 @@ def create_app(cfg: ServerConfig) -> Flask:
     @app.get("/healthz")
     def healthz() -> Response:
         generation = current_generation(Path(cfg.store_dir))
+        in_memory = cfg.evaluation == "worker" and stores.current()[2]
         return jsonify({"status": "ok" if generation else "empty", "generation": Path(generation).name or None,
-                        "read_only": cfg.read_only})
+                        "read_only": cfg.read_only, "in_memory": in_memory})
 
     return app

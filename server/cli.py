@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,7 +34,15 @@ def _configure_serve(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=int(_env("WORKERS", str(os.cpu_count() or 2))),
                         help="worker processes (KEMENSOS_KG_WORKERS, default: one per core)")
     parser.add_argument("--threads", type=int, default=int(_env("THREADS", "4")),
-                        help="concurrent requests per worker, each with its own evaluator (KEMENSOS_KG_THREADS)")
+                        help="concurrent requests per worker (KEMENSOS_KG_THREADS)")
+    parser.add_argument("--cache-mb", type=int, default=int(_env("CACHE_MB", "16")),
+                        help="megabytes of finished results each worker keeps for repeated queries; 0 turns the "
+                             "cache off (KEMENSOS_KG_CACHE_MB, default 16)")
+    parser.add_argument("--in-memory", action=argparse.BooleanOptionalAction,
+                        default=_env("IN_MEMORY", "1").lower() not in ("0", "false", "no"),
+                        help="serve from an in-memory copy of the store, loaded in the background at start "
+                             "(about 0.4 GB per million triples); --no-in-memory serves from disk only "
+                             "(KEMENSOS_KG_IN_MEMORY, default on)")
     parser.add_argument("--service-allow", action="append", metavar="ENDPOINT",
                         default=_env("SERVICE_ALLOW", "").split(),
                         help="a SERVICE endpoint queries may federate to; repeatable; none by default "
@@ -48,11 +57,14 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     if not current_generation(Path(args.store)):
         print(f"the store at {args.store} is empty: building it from the bundled corpus", file=sys.stderr)
-        print(kg_cli.build([], args.store), file=sys.stderr)
+        # in a child process: the server forks its workers, and a process that has opened RocksDB must not
+        if subprocess.run([sys.executable, "-m", "kg.cli", "build", "--store", str(args.store)]).returncode != 0:
+            return 1
     config = ServerConfig(
         store_dir=Path(args.store).resolve(), timeout=args.timeout, max_rows=args.max_rows, max_body=args.max_body,
         update_token=args.update_token or None, service_allow=tuple(args.service_allow), host=args.host,
-        port=args.port, workers=args.workers, threads=args.threads,
+        port=args.port, workers=args.workers, threads=args.threads, cache_mb=args.cache_mb, in_memory=args.in_memory,
+        evaluation="worker",
     )
     print(f"serving {config.store_dir} on http://{config.host}:{config.port}/sparql "
           f"({'read-only' if config.read_only else 'updates with token'}, timeout {config.timeout:g} s)", file=sys.stderr)

@@ -20,6 +20,11 @@ class ServerConfig:
     workers: int = 2
     threads: int = 4
     access_log: bool = True
+    cache_mb: int = 16  # result cache per worker process; 0 turns it off
+    in_memory: bool = True  # serve from an in-memory copy of the store once it is loaded
+    # "process": each query in a killable child process (for an app run outside gunicorn, e.g. tests);
+    # "worker": in the gunicorn worker itself, which `server.watchdog` ends past the time limit
+    evaluation: str = "process"
 
     @property
     def read_only(self) -> bool:

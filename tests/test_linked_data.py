@@ -127,7 +127,7 @@ class Client:
 def flask_client(store_dir: Path) -> Iterator[Client]:
     app = create_app(ServerConfig(store_dir=store_dir, threads=2))
     yield Client("flask", app.test_client())
-    app.extensions["kg_pool"].close()
+    app.extensions["kg_runner"].close()
 
 
 @pytest.fixture(scope="module")

@@ -131,7 +131,7 @@ def jsonld_of(page: Element) -> Any:
 def client(store_dir: Path) -> Iterator[Any]:
     app = create_app(ServerConfig(store_dir=store_dir, threads=2))
     yield app.test_client()
-    app.extensions["kg_pool"].close()
+    app.extensions["kg_runner"].close()
 
 
 def page(client: Any, path: str) -> Element:
@@ -472,4 +472,4 @@ def test_errors_are_pages_for_browsers_and_plain_text_for_clients(store_dir) -> 
     assert b"<h1>404 Not Found</h1>" in browser.data
     curl = client.get("/id/person/nobody", headers={"Accept": "*/*"})
     assert curl.status_code == 404 and curl.mimetype == "text/plain"
-    app.extensions["kg_pool"].close()
+    app.extensions["kg_runner"].close()

@@ -25,7 +25,7 @@ def _transport(store_dir: Path, token: str | None) -> Iterator[Transport]:
     try:
         yield flask_transport(app)
     finally:
-        app.extensions["kg_pool"].close()
+        app.extensions["kg_runner"].close()
 
 
 @pytest.fixture(scope="module")

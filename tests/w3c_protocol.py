@@ -274,7 +274,7 @@ def endpoint(kind: str, store_dir: Path, token: str | None) -> Iterator[Transpor
         try:
             yield flask_transport(app)
         finally:
-            app.extensions["kg_pool"].close()
+            app.extensions["kg_runner"].close()
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from server_process import running_server

@@ -585,7 +585,7 @@ class Runner:
         self.client = self._app.test_client()
 
     def close(self) -> None:
-        self._app.extensions["kg_pool"].close()
+        self._app.extensions["kg_runner"].close()
 
     def load(self, data: tuple[str, ...], graph_data: tuple[str, ...]) -> str | None:
         """Rebuild the store with `data` in the default graph and each `graph_data` file in a graph
