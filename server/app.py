@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import queue
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,7 +87,6 @@ def create_app(cfg: ServerConfig) -> Flask:
     stores = Stores(cfg.store_dir)
     app.extensions["kg_stores"] = stores
     app.extensions["kg_runner"] = _make_runner(cfg, stores)
-    app.extensions["kg_instance"] = secrets.token_hex(8)  # part of every ETag: a restart may bring new pages
     app.extensions["kg_policy"] = FederationPolicy.from_strings(cfg.service_allow)
 
     from server.description import bp as description_bp
@@ -113,10 +111,13 @@ def create_app(cfg: ServerConfig) -> Flask:
     def _start_clock() -> None:
         g.started = time.perf_counter()
 
+    from server import conditional
+    conditional.register(app)
+
     @app.after_request
     def _cors_and_timing(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Content-Length, X-Query-Time, X-Result-Rows, X-Result-Truncated, Link"
+        response.headers["Access-Control-Expose-Headers"] = "Content-Type, Content-Length, X-Query-Time, X-Result-Rows, X-Result-Truncated, X-Cache, ETag, Link"
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, HEAD, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = request.headers.get(

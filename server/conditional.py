@@ -1,0 +1,53 @@
+"""Conditional GET: every read-only page and query result carries an ETag made from the store
+generation and the request, so a client or cache that asks again with `If-None-Match` gets
+304 Not Modified before any query runs. A rebuild or an update moves the generation and so changes
+every tag; a server restart does too, since it may bring new pages or formats.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Flask, Response, current_app, g, request
+
+from kg.snapshot import generation_name
+
+UNTAGGED = ("/healthz", "/static/")  # health is live state; Flask tags its static files itself
+VARIES = ("Accept", "Accept-Encoding")
+
+
+def _tag() -> str | None:
+    """The tag of this request's answer, or None when the answer is not a function of the store."""
+    if request.method not in ("GET", "HEAD") or request.path.startswith(UNTAGGED):
+        return None
+    generation = generation_name(current_app.extensions["kg_config"].store_dir)
+    if not generation:
+        return None
+    digest = hashlib.blake2b(digest_size=12)
+    for part in (current_app.extensions["kg_instance"], generation, request.full_path,
+                 *(request.headers.get(name, "") for name in VARIES)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def register(app: Flask) -> None:
+    app.extensions["kg_instance"] = secrets.token_hex(8)
+
+    @app.before_request
+    def _not_modified() -> Response | None:
+        g.etag = _tag()
+        if g.etag is not None and request.if_none_match.contains_weak(g.etag):
+            response = Response(status=304)
+            response.set_etag(g.etag, weak=True)
+            response.headers["Vary"] = ", ".join(VARIES)
+            return response
+        return None
+
+    @app.after_request
+    def _tag_response(response: Response) -> Response:
+        etag = g.get("etag")
+        if etag is not None and response.status_code == 200 and "ETag" not in response.headers:
+            response.set_etag(etag, weak=True)
+            response.headers["Cache-Control"] = "no-cache"  # may be stored, but revalidated every time
+        return response
