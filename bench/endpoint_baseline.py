@@ -440,6 +440,32 @@ def run_load(shared: Path, url: str, expected: Path, clients: int, duration: flo
     return last_json_line(proc.stdout, "load.py")
 
 
+def ensure_data(shared: Path, n: int, label: str) -> tuple[Path, int]:
+    """The generated N-Triples file for a size and its triple count. Generated once into bench/.cache/ and reused:
+    gen_data.py is deterministic, and it writes the meta file last, so a file with its meta file is complete."""
+    data = CACHE / f"kg-{label}.nt"
+    meta = Path(str(data) + ".meta.json")
+    if not (data.is_file() and meta.is_file()):
+        run_cmd([sys.executable, shared / "gen_data.py", "--triples", str(n), "--out", data], timeout=1800, what="gen_data")
+    return data, json.loads(meta.read_text())["triples"]
+
+
+def verify_endpoint(shared: Path, endpoint: str, expected: Path, timeout: float) -> dict:
+    """`load.py --verify`: every query by GET and by POST must give the expected row count. Otherwise stop with
+    exit status 1, since no performance figure of a wrong endpoint is worth taking."""
+    cmd = [sys.executable, shared / "load.py", "--endpoint", endpoint, "--verify", "--expected", expected,
+           "--timeout", str(timeout)]
+    log("verify: " + " ".join(map(str, cmd)))
+    proc = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=60 + 18 * timeout)
+    sys.stderr.write(proc.stderr)
+    verify = last_json_line(proc.stdout, "load.py --verify") if proc.stdout.strip() else {}
+    if proc.returncode != 0 or verify.get("problems", 1) != 0:
+        die(f"VERIFY FAILED: the endpoint gave wrong answers or errors (load.py exit {proc.returncode}); "
+            "no performance figures are taken from a wrong endpoint", 1)
+    log("verify: all queries give the expected row counts by GET and POST")
+    return verify
+
+
 def fmt(v, nd=1):
     return "-" if v is None else f"{v:.{nd}f}"
 
@@ -499,12 +525,8 @@ def main() -> int:
     ok = True
 
     # 1. data (deterministic: reused when its meta file says it is complete)
-    data = CACHE / f"kg-{label}.nt"
-    meta = Path(str(data) + ".meta.json")
     t0 = time.perf_counter()
-    if not (data.is_file() and meta.is_file()):
-        run_cmd([sys.executable, shared / "gen_data.py", "--triples", str(n), "--out", data], timeout=1800, what="gen_data")
-    triples = json.loads(meta.read_text())["triples"]
+    data, triples = ensure_data(shared, n, label)
     timings["generate_s"] = round(time.perf_counter() - t0, 2)
     common["triples"] = triples
 
@@ -525,18 +547,9 @@ def main() -> int:
         endpoint = server.url + "/sparql"
 
         # 4. correctness first
-        cmd = [sys.executable, shared / "load.py", "--endpoint", endpoint, "--verify", "--expected", expected,
-               "--timeout", str(a.timeout)]
-        log("verify: " + " ".join(map(str, cmd)))
         t0 = time.perf_counter()
-        proc = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, timeout=60 + 18 * a.timeout)
+        verify = verify_endpoint(shared, endpoint, expected, a.timeout)
         timings["verify_s"] = round(time.perf_counter() - t0, 2)
-        sys.stderr.write(proc.stderr)
-        verify = last_json_line(proc.stdout, "load.py --verify") if proc.stdout.strip() else {}
-        if proc.returncode != 0 or verify.get("problems", 1) != 0:
-            die(f"VERIFY FAILED: the endpoint gave wrong answers or errors (load.py exit {proc.returncode}); "
-                "no performance figures are taken from a wrong endpoint", 1)
-        log("verify: all queries give the expected row counts by GET and POST")
 
         # 5. Evaluators start lazily (one per request a worker serves at once), and the kernel decides which worker
         # accepts a connection, so first a short load with more clients than the server has threads, to start as
