@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,25 +42,36 @@ class Snapshot:
     seconds: float
 
 
+# Held while the dump's child process is started: a process forked by another thread meanwhile (a server
+# worker) would inherit the write end of the pipe by which the child reports a failed exec, and the
+# start would wait for its end forever.
+_spawning = threading.Lock()
+os.register_at_fork(before=_spawning.acquire, after_in_parent=_spawning.release,
+                    after_in_child=_spawning.release)
+
+
 def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
-    """Copy `generation` into memory: a child process dumps it to N-Quads in a temporary file, parsed
-    back here in bulk (faster than moving quads one by one through Python). The dump runs elsewhere
-    because a process that has opened RocksDB must not fork: its threads and locks do not survive."""
+    """Copy `generation` into memory: a child process dumps it to N-Quads in a file, which is parsed
+    here in bulk (in parallel, which a pipe would not allow). The dump runs elsewhere because a process
+    that has opened RocksDB must not fork: its threads and locks do not survive a fork. Only paths are
+    handed to the child, no open files, so a worker forked meanwhile holds nothing of it."""
     started = time.perf_counter()
     memory = Store()
-    # files, not pipes: a process forked meanwhile (a server worker) would hold a pipe open
-    with tempfile.NamedTemporaryFile(prefix="kg-snapshot-", suffix=".nq") as dump, tempfile.TemporaryFile() as errors:
-        done = subprocess.run([sys.executable, "-m", "kg.snapshot", str(Path(store_dir) / generation), dump.name],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
-        if done.returncode != 0:
-            errors.seek(0)
-            raise OSError(f"dumping {generation} failed: {errors.read().decode(errors='replace').strip()[-500:]}")
-        memory.bulk_load(path=dump.name, format=RdfFormat.N_QUADS)
+    with tempfile.TemporaryDirectory(prefix="kg-snapshot-") as folder:
+        dump, errors = Path(folder) / "dump.nq", Path(folder) / "errors.txt"
+        with _spawning:
+            child = subprocess.Popen([sys.executable, "-m", "kg.snapshot", str(Path(store_dir) / generation),
+                                      str(dump), str(errors)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        if child.wait() != 0:
+            message = errors.read_text(errors="replace").strip() if errors.exists() else f"status {child.returncode}"
+            raise OSError(f"dumping {generation} failed: {message[-500:]}")
+        memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
     return Snapshot(generation, memory, len(memory), time.perf_counter() - started)
 
 
 def dump_generation(path: str, out: str) -> None:
-    """Write one on-disk generation as N-Quads (what `load_snapshot` runs in its child process)."""
+    """Write one on-disk generation as N-Quads (`load_snapshot`'s child process)."""
     with open(out, "wb") as handle:
         Store.read_only(path).dump(handle, RdfFormat.N_QUADS)
 
@@ -90,4 +102,8 @@ class Stores:
 
 
 if __name__ == "__main__":
-    dump_generation(sys.argv[1], sys.argv[2])
+    try:
+        dump_generation(sys.argv[1], sys.argv[2])
+    except Exception as exc:  # noqa: BLE001 - reported to the parent through the file it names
+        Path(sys.argv[3]).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
+        raise SystemExit(1) from exc

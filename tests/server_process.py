@@ -1,4 +1,4 @@
-"""Run the real `kemensos-kg serve` (gunicorn, worker processes, evaluator children) for a test.
+"""Run the real `kemensos-kg serve` (gunicorn master and worker processes) for a test.
 
 Not a test module: a helper other tests and scripts import (`from server_process import
 running_server`; pytest puts `tests/` on `sys.path`, and so does running a script in it)::
@@ -8,13 +8,15 @@ running_server`; pytest puts `tests/` on `sys.path`, and so does running a scrip
 
 The server listens on a free ephemeral port of 127.0.0.1 with one worker and two threads (extra
 arguments come last, so they may override those), its output goes to `log_path`, and the context
-manager returns once GET /healthz answers 200. On exit the whole process group (the gunicorn
-master, its worker and their evaluator children) gets SIGTERM, then SIGKILL if it lingers. The log
-file (in the temporary directory) is kept for a post-mortem.
+manager returns once GET /healthz answers 200 from a worker that reads the in-memory copy of the
+store (unless `--no-in-memory` is given). On exit the whole process group (the gunicorn master, its
+workers and the snapshot dump) gets SIGTERM, then SIGKILL if it lingers. The log file (in the
+temporary directory) is kept for a post-mortem.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -58,11 +60,13 @@ def serve_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "server.cli"]
 
 
-def _healthy(url: str) -> bool:
+def _healthy(url: str, in_memory: bool) -> bool:
+    """Answering, and (unless the server was told not to load one) reading its in-memory copy: the
+    workers are replaced once the copy is loaded, which a test should not run into."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            return response.status == 200 and (not in_memory or json.load(response)["in_memory"] is True)
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, ValueError, KeyError):
         return False
 
 
@@ -101,7 +105,8 @@ def running_server(store_dir: Path | str, *extra_args: str, env: Mapping[str, st
     handle = ServerHandle(f"http://127.0.0.1:{port}", port, process, log_path)
     try:
         deadline = time.monotonic() + startup_timeout
-        while not _healthy(handle.base_url + "/healthz"):
+        in_memory = "--no-in-memory" not in extra_args and (env or {}).get("KEMENSOS_KG_IN_MEMORY", "1") != "0"
+        while not _healthy(handle.base_url + "/healthz", in_memory):
             if process.poll() is not None:
                 raise RuntimeError(f"the server exited with status {process.returncode}:\n{handle.log()}")
             if time.monotonic() > deadline:

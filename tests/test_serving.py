@@ -156,7 +156,6 @@ def count(base_url: str, **headers: str) -> int:
 
 def test_server_switches_to_memory_and_never_serves_a_stale_copy(small_store: Path) -> None:
     with running_server(small_store, "--update-token", TOKEN) as server:
-        wait_in_memory(server.base_url)
         assert count(server.base_url) == 2
         update = requests.post(server.base_url + "/sparql", timeout=30,
                                data={"update": 'INSERT DATA { <http://ex/c> <http://ex/p> "three" }'},
@@ -167,6 +166,14 @@ def test_server_switches_to_memory_and_never_serves_a_stale_copy(small_store: Pa
         assert health["in_memory"] is True
         assert count(server.base_url) == 3  # and again from the new copy
         assert "in memory" in server.log()
+
+
+def test_server_without_the_copy_serves_from_disk(small_store: Path) -> None:
+    with running_server(small_store, "--no-in-memory") as server:
+        time.sleep(2)  # a copy of two quads would have been loaded by now
+        assert requests.get(server.base_url + "/healthz", timeout=5).json()["in_memory"] is False
+        assert count(server.base_url) == 2
+        assert "in memory" not in server.log()
 
 
 def test_server_caches_results_and_says_so(small_store: Path) -> None:
@@ -195,7 +202,6 @@ def test_a_query_past_the_limit_ends_its_worker_after_the_others_finish(small_st
     query on the same worker runs past the limit and gets 503; the slow reader still gets all of
     its answer, and a fresh worker serves what comes next."""
     with running_server(small_store, "--timeout", "2", "--cache-mb", "0") as server:
-        wait_in_memory(server.base_url)
         beside = requests.post(server.base_url + "/sparql", data=LARGE, stream=True, timeout=60,
                                headers={"Content-Type": "application/sparql-query", "Accept-Encoding": "identity",
                                         "Accept": "application/sparql-results+json"})
