@@ -4,14 +4,14 @@ one process, the layers interleaved request by request (so a noisy machine hits 
 
     .venv/bin/python bench/request_layers.py [--size 100k] [--queries q1,q3,q9] [-n 300]
 
-Layers (each includes the ones above it):
-  engine        Store.read_only(generation).query() + pyoxigraph's own (Rust) SPARQL-JSON / N-Triples serialiser
-  child-work    what an evaluator child does in-process: union default graph + prefixes, kg.results serialiser
-  evaluator     kg.evaluator.Evaluator.run(): + job pickled down a pipe to a child process, result pickled back
-  flask         the Flask app through werkzeug's test client: + request parsing, negotiation, evaluator pool,
-                response object, gzip (the same Accept / Accept-Encoding headers as the load generator)
-  http          `kemensos-kg serve --workers 1 --threads 1` over a keep-alive loopback connection (http.client):
-                + gunicorn, sockets, the access log
+Layers (each includes the ones above it), all on the in-memory copy of the store the server serves from:
+  engine        Store.query() + pyoxigraph's own (Rust) SPARQL-JSON / N-Triples serialiser
+  evaluate      kg.evaluator.evaluate(): + union default graph, prefixes, the row count, the spool
+  flask         the Flask app through werkzeug's test client, evaluating in-process as a worker does, result
+                cache off: + request parsing, federation check, negotiation, response object, ETag, gzip
+                (the same Accept / Accept-Encoding headers as the load generator)
+  http          `kemensos-kg serve --workers 1 --threads 1 --cache-mb 0` once it reads its in-memory copy, over
+                a keep-alive loopback connection (http.client): + gunicorn, sockets, the access log
 
 Prints one table of medians (ms) and the difference each layer adds; with --json, one JSON line as well.
 The data and the store come from bench/.cache/ as in endpoint_baseline.py (generated / loaded when missing).
@@ -26,6 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -39,6 +40,17 @@ ACCEPT_SOLUTIONS = "application/sparql-results+json"
 ACCEPT_GRAPH = ("application/n-triples, text/plain;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5, "
                 "application/ld+json;q=0.4")
 ACCEPT_ENCODING = "gzip, deflate"  # what aiohttp (the shared load generator) sends
+
+
+def wait_until_in_memory(url: str, within: float) -> None:
+    """The http layer is measured on the in-memory copy, like the others: wait for the workers on it."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url + "/healthz", timeout=5) as resp:
+            if json.loads(resp.read()).get("in_memory"):
+                return
+        time.sleep(0.5)
+    raise SystemExit(f"the server did not load its in-memory copy within {within:.0f} s")
 
 
 def main() -> int:
@@ -56,9 +68,8 @@ def main() -> int:
 
     import pyoxigraph as ox
 
-    from kg.evaluator import Evaluator, QueryJob
-    from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_results
-    from kg.vocab import PREFIXES
+    from kg.evaluator import QueryJob, evaluate
+    from kg.snapshot import generation_name, load_snapshot
     from server.app import create_app
     from server.config import ServerConfig
 
@@ -76,17 +87,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix=f"layers-{label}-", dir=eb.CACHE) as tmp:
         store_dir = Path(tmp) / "store"
         eb.run_cmd([exe, "load", "--store", store_dir, data], timeout=3600, what="kemensos-kg load")
-        generation = str((store_dir / "current").resolve())
-        store = ox.Store.read_only(generation)
-        evaluator = Evaluator(store_dir, 30.0)
-        app = create_app(ServerConfig(store_dir=store_dir, threads=1, access_log=False))
+        snapshot = load_snapshot(store_dir, generation_name(store_dir))
+        store = snapshot.store
+        app = create_app(ServerConfig(store_dir=store_dir, threads=1, access_log=False, cache_mb=0, evaluation="worker"))
+        app.extensions["kg_stores"].snapshot = snapshot
         client = app.test_client()
 
         class Args:  # what ServerProcess needs
             workers, threads, timeout = 1, 1, 30.0
 
         server = eb.ServerProcess(exe, store_dir, eb.free_port(), Args, Path(tmp) / "serve.log")
+        server.cmd += ["--cache-mb", "0"]
         server.start(120)
+        wait_until_in_memory(server.url, 300)
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
         results = {}
         try:
@@ -100,14 +113,8 @@ def main() -> int:
                     r = store.query(text)
                     return r.serialize(format=ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.JSON)
 
-                def child_work():
-                    r = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-                    out = io.BytesIO()
-                    write_results(r, GRAPH_FORMATS["nt"] if graph else SOLUTION_FORMATS["json"], out, 100_000)
-                    return out.getvalue()
-
-                def via_evaluator():
-                    res = evaluator.run(QueryJob(text, None if graph else "json", "nt" if graph else None))
+                def via_evaluate():
+                    res = evaluate(store, QueryJob(text, None if graph else "json", "nt" if graph else None))
                     return b"".join(res.chunks())
 
                 def via_flask():
@@ -122,9 +129,8 @@ def main() -> int:
                     assert resp.status == 200, body[:200]
                     return body
 
-                layers = [("engine", engine), ("child-work", child_work), ("evaluator", via_evaluator),
-                          ("flask", via_flask), ("http", via_http)]
-                for _, fn in layers:  # warm every layer (evaluator children start lazily)
+                layers = [("engine", engine), ("evaluate", via_evaluate), ("flask", via_flask), ("http", via_http)]
+                for _, fn in layers:  # warm every layer
                     fn()
                 rows = expected.get(name)
                 times: dict[str, list[float]] = {k: [] for k, _ in layers}
@@ -140,14 +146,13 @@ def main() -> int:
                                  **{k: round(statistics.median(v) * 1000, 3) for k, v in times.items()}}
         finally:
             conn.close()
-            evaluator.close()
             app.extensions["kg_runner"].close()
             server.stop()
 
     m = eb.machine_info()
     print(f"request layers, {label} ({n:,} triples target), {m['cpu_count']} CPUs, pyoxigraph {m['pyoxigraph']}; "
           f"median ms per request (added by the layer)")
-    names = ["engine", "child-work", "evaluator", "flask", "http"]
+    names = ["engine", "evaluate", "flask", "http"]
     print(f"{'query':28s} {'rows':>5} {'n':>5} " + " ".join(f"{k:>17}" for k in names))
     for q, r in results.items():
         cells, prev = [], 0.0

@@ -10,11 +10,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import replace
-from pathlib import Path
+from collections.abc import Callable
 from typing import Protocol
 
 from kg.evaluator import QueryJob, QueryResult
-from kg.snapshot import generation_name
 
 
 class Runner(Protocol):
@@ -30,9 +29,9 @@ class Runner(Protocol):
 class ResultCache:
     """A least-recently-used cache of result bodies in front of a runner, at most `max_bytes` in all."""
 
-    def __init__(self, runner: Runner, store_dir: Path, max_bytes: int) -> None:
+    def __init__(self, runner: Runner, generation: Callable[[], str], max_bytes: int) -> None:
         self.runner = runner
-        self.store_dir = store_dir
+        self.generation = generation
         self.max_bytes = max_bytes
         self._entries: OrderedDict[tuple[str, QueryJob], QueryResult] = OrderedDict()
         self._bytes = 0
@@ -41,7 +40,7 @@ class ResultCache:
         self.misses = 0
 
     def run(self, job: QueryJob) -> QueryResult:
-        key = (generation_name(self.store_dir), job)
+        key = (self.generation(), job)
         with self._lock:
             cached = self._entries.get(key)
             if cached is not None:

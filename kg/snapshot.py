@@ -24,10 +24,10 @@ from pyoxigraph import RdfFormat, Store
 from kg.store import CURRENT
 
 
-def generation_name(store_dir: Path) -> str:
-    """What `current` points at ('' when the store is empty): a cheap readlink, done per query."""
+def generation_name(store_dir: Path | str) -> str:
+    """What `current` points at ('' when the store is empty): one readlink, done per query."""
     try:
-        return os.readlink(Path(store_dir) / CURRENT)
+        return os.readlink(os.path.join(store_dir, CURRENT))
     except OSError:
         return ""
 
@@ -82,12 +82,16 @@ class Stores:
 
     def __init__(self, store_dir: Path) -> None:
         self.store_dir = Path(store_dir)
+        self._dir = str(store_dir)
         self.snapshot: Snapshot | None = None
         self._disk: tuple[str, Store] | None = None
 
+    def generation(self) -> str:
+        return generation_name(self._dir)
+
     def current(self) -> tuple[str, Store, bool]:
         """(generation, store, whether it is the in-memory copy)."""
-        name = generation_name(self.store_dir)
+        name = generation_name(self._dir)
         if self.snapshot is not None and self.snapshot.generation == name:
             return name, self.snapshot.store, True
         if self._disk is None or self._disk[0] != name:

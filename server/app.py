@@ -72,7 +72,7 @@ def time_limit() -> Iterator[None]:
 
 def _make_runner(cfg: ServerConfig, stores: Stores) -> Runner:
     inner: Runner = InlineEvaluator(stores) if cfg.evaluation == "worker" else EvaluatorPool(cfg)
-    return ResultCache(inner, cfg.store_dir, cfg.cache_mb << 20) if cfg.cache_mb > 0 else inner
+    return ResultCache(inner, stores.generation, cfg.cache_mb << 20) if cfg.cache_mb > 0 else inner
 
 
 def policy() -> FederationPolicy:

@@ -11,8 +11,6 @@ import secrets
 
 from flask import Flask, Response, current_app, g, request
 
-from kg.snapshot import generation_name
-
 UNTAGGED = ("/healthz", "/static/")  # health is live state; Flask tags its static files itself
 VARIES = ("Accept", "Accept-Encoding")
 
@@ -21,11 +19,11 @@ def _tag() -> str | None:
     """The tag of this request's answer, or None when the answer is not a function of the store."""
     if request.method not in ("GET", "HEAD") or request.path.startswith(UNTAGGED):
         return None
-    generation = generation_name(current_app.extensions["kg_config"].store_dir)
+    generation = current_app.extensions["kg_stores"].generation()
     if not generation:
         return None
     digest = hashlib.blake2b(digest_size=12)
-    for part in (current_app.extensions["kg_instance"], generation, request.full_path,
+    for part in (current_app.extensions["kg_instance"], generation, request.path, request.environ.get("QUERY_STRING", ""),
                  *(request.headers.get(name, "") for name in VARIES)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()

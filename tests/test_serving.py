@@ -78,7 +78,7 @@ class CountingRunner:
 
 def test_a_repeated_query_is_answered_from_the_cache(small_store: Path) -> None:
     runner = CountingRunner()
-    cache = ResultCache(runner, small_store, 1 << 20)
+    cache = ResultCache(runner, Stores(small_store).generation, 1 << 20)
     first, second = cache.run(QueryJob(COUNT)), cache.run(QueryJob(COUNT))
     assert runner.calls == 1 and second.body == first.body and second.extra == {"cache": "hit"}
     cache.run(QueryJob(COUNT, solutions_format="csv"))  # another format is another entry
@@ -87,7 +87,7 @@ def test_a_repeated_query_is_answered_from_the_cache(small_store: Path) -> None:
 
 def test_a_new_generation_misses_the_cache(small_store: Path) -> None:
     runner = CountingRunner()
-    cache = ResultCache(runner, small_store, 1 << 20)
+    cache = ResultCache(runner, Stores(small_store).generation, 1 << 20)
     cache.run(QueryJob(COUNT))
     add_triple(small_store, "three")
     cache.run(QueryJob(COUNT))
@@ -96,13 +96,13 @@ def test_a_new_generation_misses_the_cache(small_store: Path) -> None:
 
 def test_the_cache_keeps_to_its_size(small_store: Path) -> None:
     runner = CountingRunner(size=100)
-    cache = ResultCache(runner, small_store, 1600)  # entries of at most 100 bytes, 16 of them
+    cache = ResultCache(runner, Stores(small_store).generation, 1600)  # entries of at most 100 bytes, 16 of them
     for i in range(40):
         cache.run(QueryJob(f"{COUNT} # {i}"))
     cache.run(QueryJob(f"{COUNT} # 39"))
     cache.run(QueryJob(f"{COUNT} # 0"))  # the oldest was evicted
     assert runner.calls == 41
-    too_big = ResultCache(CountingRunner(size=200), small_store, 1600)
+    too_big = ResultCache(CountingRunner(size=200), Stores(small_store).generation, 1600)
     too_big.run(QueryJob(COUNT))
     too_big.run(QueryJob(COUNT))
     assert too_big.runner.calls == 2  # type: ignore[attr-defined]
