@@ -143,7 +143,7 @@ class _Spool:
             result.body, result.size = bytes(self.memory), len(self.memory)
 
 
-def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None) -> QueryResult:
+def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None, has_named_graphs: bool = True) -> QueryResult:
     """Evaluate `job` on `store` in this process and serialise its result to a spool.
 
     Raises QueryError (bad syntax), NotAcceptable (no format for the result form) or EvaluationError."""
@@ -151,7 +151,7 @@ def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None) -> Query
     kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
     if job.default_graphs:
         kwargs["default_graph"] = [NamedNode(g) if g else DefaultGraph() for g in job.default_graphs]
-    elif not names_its_dataset(job.query):
+    elif has_named_graphs and not names_its_dataset(job.query):
         kwargs["use_default_graph_as_union"] = True
     if job.named_graphs:
         kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
@@ -205,8 +205,8 @@ class InlineEvaluator:
         self.spool_dir = spool_dir
 
     def run(self, job: QueryJob) -> QueryResult:
-        _, store, _ = self.stores.current()
-        return evaluate(store, job, self.spool_dir)
+        reading = self.stores.current()
+        return evaluate(reading.store, job, self.spool_dir, reading.has_named_graphs)
 
     def warm(self) -> None:
         self.stores.current()

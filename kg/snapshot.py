@@ -76,6 +76,21 @@ def dump_generation(path: str, out: str) -> None:
         Store.read_only(path).dump(handle, RdfFormat.N_QUADS)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """The store a query reads, and what the evaluator may take as given about it."""
+
+    generation: str
+    store: Store
+    in_memory: bool
+    # without named graphs the union default graph is the default graph, and pyoxigraph reads that faster
+    has_named_graphs: bool
+
+
+def _reading(generation: str, store: Store, in_memory: bool) -> Reading:
+    return Reading(generation, store, in_memory, next(iter(store.named_graphs()), None) is not None)
+
+
 class Stores:
     """The store each query reads, chosen per query: the snapshot if it is of the current generation,
     else the current generation on disk (one read-only handle, reopened when `current` moves)."""
@@ -83,27 +98,34 @@ class Stores:
     def __init__(self, store_dir: Path) -> None:
         self.store_dir = Path(store_dir)
         self._dir = str(store_dir)
-        self.snapshot: Snapshot | None = None
-        self._disk: tuple[str, Store] | None = None
+        self._snapshot_of: Snapshot | None = None
+        self._snapshot: Reading | None = None
+        self._disk: Reading | None = None
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self._snapshot_of
+
+    @snapshot.setter
+    def snapshot(self, snapshot: Snapshot | None) -> None:
+        self._snapshot_of = snapshot
+        self._snapshot = _reading(snapshot.generation, snapshot.store, True) if snapshot else None
 
     def generation(self) -> str:
         return generation_name(self._dir)
 
-    def current(self) -> tuple[str, Store, bool]:
-        """(generation, store, whether it is the in-memory copy)."""
+    def current(self) -> Reading:
         name = generation_name(self._dir)
-        if self.snapshot is not None and self.snapshot.generation == name:
-            return name, self.snapshot.store, True
-        if self._disk is None or self._disk[0] != name:
+        if self._snapshot is not None and self._snapshot.generation == name:
+            return self._snapshot
+        if self._disk is None or self._disk.generation != name:
             self._disk = None
-            store = Store.read_only(str(self.store_dir / name)) if name else Store()
-            self._disk = (name, store)
-        return name, self._disk[1], False
+            self._disk = _reading(name, Store.read_only(str(self.store_dir / name)) if name else Store(), False)
+        return self._disk
 
     def forget_disk(self) -> None:
         """Drop the on-disk handle (a process about to fork must not pass a RocksDB handle on)."""
         self._disk = None
-
 
 if __name__ == "__main__":
     try:

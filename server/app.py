@@ -153,7 +153,7 @@ def create_app(cfg: ServerConfig) -> Flask:
     @app.get("/healthz")
     def healthz() -> Response:
         generation = current_generation(Path(cfg.store_dir))
-        in_memory = cfg.evaluation == "worker" and stores.current()[2]
+        in_memory = cfg.evaluation == "worker" and stores.current().in_memory
         return jsonify({"status": "ok" if generation else "empty", "generation": Path(generation).name or None,
                         "read_only": cfg.read_only, "in_memory": in_memory})
 

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from kg import store as kg_store
-from kg.evaluator import QueryJob, QueryResult
+from kg.evaluator import QueryJob, QueryResult, evaluate
 from kg.result_cache import ResultCache
 from kg.snapshot import Stores, generation_name, load_snapshot
 from server.app import create_app
@@ -47,14 +47,24 @@ def test_snapshot_holds_every_quad_of_its_generation(small_store: Path) -> None:
 
 def test_the_copy_is_served_only_while_its_generation_is_current(small_store: Path) -> None:
     stores = Stores(small_store)
-    assert stores.current()[2] is False  # nothing loaded yet: the disk
+    assert stores.current().in_memory is False  # nothing loaded yet: the disk
     stores.snapshot = load_snapshot(small_store, generation_name(small_store))
-    name, store, in_memory = stores.current()
-    assert in_memory and store is stores.snapshot.store
+    reading = stores.current()
+    assert reading.in_memory and reading.store is stores.snapshot.store and reading.has_named_graphs
     add_triple(small_store, "three")
-    name_after, store_after, in_memory_after = stores.current()
-    assert name_after != name and not in_memory_after
-    assert len(store_after) == 3  # the new generation, read from disk
+    after = stores.current()
+    assert after.generation != reading.generation and not after.in_memory
+    assert len(after.store) == 3  # the new generation, read from disk
+
+
+def test_without_named_graphs_the_default_graph_is_read_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "data.nt").write_text('<http://ex/a> <http://ex/p> "one" .\n', encoding="utf-8")
+    kg_store.load_files(tmp_path / "store", [tmp_path / "data.nt"])
+    reading = Stores(tmp_path / "store").current()
+    assert reading.has_named_graphs is False
+    for has_named_graphs in (False, True):
+        result = evaluate(reading.store, QueryJob("SELECT ?o WHERE { ?s ?p ?o }"), has_named_graphs=has_named_graphs)
+        assert json.loads(b"".join(result.chunks()))["results"]["bindings"] == [{"o": {"type": "literal", "value": "one"}}]
 
 
 # -- the result cache ---------------------------------------------------------------------------------
