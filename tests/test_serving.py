@@ -226,3 +226,17 @@ def test_a_query_past_the_limit_ends_its_worker_after_the_others_finish(small_st
         assert len(rows) == 2000 and rows[-1]["pad"]["value"] == PAD
         assert count(server.base_url) == 2
         assert "ends once its other requests finish" in server.log()
+
+
+def test_pages_and_linked_data_are_tagged_too(store_dir: Path) -> None:
+    app = create_app(ServerConfig(store_dir=store_dir, evaluation="worker"))
+    client = app.test_client()
+    for path, accept in (("/", "text/html"), ("/ontology", "text/turtle"), ("/.well-known/void", "text/turtle")):
+        first = client.get(path, headers={"Accept": accept})
+        assert first.status_code == 200 and first.data, path
+        again = client.get(path, headers={"Accept": accept, "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.data == b"", path
+        other = client.get(path, headers={"Accept": "application/ld+json", "If-None-Match": first.headers["ETag"]})
+        assert other.status_code in (200, 406) and other.headers.get("ETag") != first.headers["ETag"], path
+        other.close()
+    app.extensions["kg_runner"].close()
