@@ -32,6 +32,7 @@ class Visits:
         self.a = a
         self.main = f"visit/{a.doc.slug}"
         self.started = False
+        self.leader = ""
         self.parts: dict[str, str] = {}
         self.last_part = ""
         dates = [f for f in a.facts if f.rule == "dateline-date"]
@@ -50,6 +51,15 @@ class Visits:
             if self.place:
                 a.add(self.main, SDO.location, self.place.o, self.place.sentence, list(self.place.evidence), "visit-place-from-dateline")
         return self.main
+
+    def lead(self, leader: Mention, sentence: Sentence, rule: str) -> str:
+        """The visit and its leader: the first person the text names as one. A visit has one leader
+        (the shapes say so); another person "dipimpin oleh" later leads a group within it."""
+        main = self.ensure_main(sentence, [leader], rule)
+        if self.leader in ("", leader.key):
+            self.leader = leader.key
+            self.a.add(main, KG.leader, leader.key, sentence, [leader], rule)
+        return main
 
     def part(self, org: Mention, sentence: Sentence, evidence: list[Mention], rule: str) -> str:
         a = self.a
@@ -92,8 +102,7 @@ def extract(a: Analysis) -> None:
             orgs = [m for m in here if m.kind == "org" and m.start < sentence.start + match.end("rest") and id(m) not in chained]
             leaders = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end()]
             if leaders:
-                main = visits.ensure_main(sentence, [leaders[0]], "delegation-led-by")
-                a.add(main, KG.leader, leaders[0].key, sentence, [leaders[0]], "delegation-led-by")
+                main = visits.lead(leaders[0], sentence, "delegation-led-by")
                 if orgs:
                     a.add(main, KG.delegationOf, orgs[0].key, sentence, [orgs[0]], "delegation-of-organisation")
         match = MEMBERS.search(text)
@@ -111,8 +120,7 @@ def extract(a: Analysis) -> None:
                 for org in after:
                     visits.part(org, sentence, [org], "visit-to-organisation")
             elif visitors and after:  # "Harry Hikmat meninjau …", "… Pepen Nazaruddin saat kunjungan kerja ke …"
-                main = visits.ensure_main(sentence, [visitors[-1]], "person-visits-organisation")
-                a.add(main, KG.leader, visitors[-1].key, sentence, [visitors[-1]], "person-visits-organisation")
+                visits.lead(visitors[-1], sentence, "person-visits-organisation")
                 for org in after:
                     visits.part(org, sentence, [org], "person-visits-organisation")
         match = RECEIVED.search(text)
