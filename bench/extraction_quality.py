@@ -355,8 +355,8 @@ def analyse_documents(paths: list[Path], merge: bool = True) -> dict[Path, Any]:
     from kg.pipeline import analyse_paths
     analyses = analyse_paths(paths)
     if merge:
-        from kg.resolution import apply_merges, person_merges
-        apply_merges(analyses, person_merges(analyses))
+        from kg.resolution import apply_merges, people, person_merges
+        apply_merges(analyses, person_merges(people(a) for a in analyses))
     return {a.doc.path: a for a in analyses}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from kg import entities, ingest, iri
 from kg.cache import AnalysisCache
@@ -23,9 +23,10 @@ from kg.errors import DocumentError
 from kg.facts import Analysis, extract_facts
 from kg.lexicon import load_lexicon
 from kg.mentions import MentionFinder
-from kg.rdf import DocumentWriter
+from kg.ntriples import nquads, term
+from kg.rdf import render
 from kg.reference import reference_graph
-from kg.resolution import apply_merges, person_merges
+from kg.resolution import apply_merges, people, person_merges
 from kg.text import normalise, split_sentences
 from kg.validate import load_ontology
 from kg.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
@@ -113,21 +114,27 @@ def analyse_paths(paths: Iterable[Path], cache: AnalysisCache | None = None) -> 
 
 def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None,
                   cache: AnalysisCache | None = None) -> Dataset:
-    """Everything the store holds, built from the given files, folders and URLs (default: the
-    bundled corpus); fetched pages are kept in `sources_dir`, analyses in `cache`."""
+    """Everything the store holds, built in memory from the given files, folders and URLs (default:
+    the bundled corpus); fetched pages are kept in `sources_dir`, analyses in `cache`.
+
+    The whole corpus at once, derived over the union of its graphs: what `kg.build.build_store`
+    writes a document at a time, for tests and tools that want an rdflib Dataset of a small corpus.
+    """
+    ontology = load_ontology()
+    reference = [(term(s), term(p), term(o)) for s, p, o in reference_graph(Graph())]
+    analyses = analyse_paths(collect_inputs(inputs, sources_dir), cache)
+    apply_merges(analyses, person_merges(people(a) for a in analyses))
+    parts = [nquads(((term(s), term(p), term(o)) for s, p, o in ontology), term(ONTOLOGY_GRAPH)),
+             nquads(reference, term(REFERENCE_GRAPH))]
+    extracted, derived = list(reference), set()
+    for analysis in analyses:
+        doc = render(analysis)
+        parts.append(nquads(doc.triples, doc.graph))
+        extracted.extend(doc.triples)
+        derived |= doc.derived
+    parts.append(nquads(derived | derive(extracted, ontology), term(DERIVED_GRAPH)))
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
-    ontology = load_ontology()
-    onto_graph = dataset.graph(ONTOLOGY_GRAPH)
-    for triple in ontology:
-        onto_graph.add(triple)
-    reference_graph(dataset.graph(REFERENCE_GRAPH))
-    analyses = analyse_paths(collect_inputs(inputs, sources_dir), cache)
-    apply_merges(analyses, person_merges(analyses))
-    for analysis in analyses:
-        DocumentWriter(dataset, analysis).write()
-    derived = dataset.graph(DERIVED_GRAPH)
-    extracted = [(s, p, o) for s, p, o, g in dataset.quads((None, None, None, None)) if g not in (ONTOLOGY_GRAPH, DERIVED_GRAPH)]
-    derive(extracted, ontology, derived)
+    dataset.parse(data="".join(parts), format="nquads")
     return dataset

@@ -5,116 +5,159 @@ Each document gets a named graph (its IRI) holding its facts and, for every fact
 Annotation `oa:SpecificResource` with position and quote selectors, and NIF offsets) and the
 mentions that are its words. Offsets are code points into the original file, end exclusive.
 Facts computed from stated ones (checks of figures) go to the derived graph instead.
+
+Triples are N-Triples text (`kg.ntriples`): a document renders to a few thousand of them, and
+building rdflib terms for each would cost more than extracting the facts did.
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Literal, URIRef
+from dataclasses import dataclass, field
+
 from rdflib.namespace import XSD
 
 from kg import __version__, iri
 from kg.facts import Analysis, Fact
 from kg.mentions import Mention
+from kg.ntriples import Triple, literal, term
 from kg.text import Sentence
-from kg.vocab import BASE, DERIVED_GRAPH, KG, NIF, OA, PROV, RDF
+from kg.vocab import BASE, KG, NIF, OA, PROV, RDF
 
 CONTEXT = 32
-SOFTWARE = URIRef(BASE + "id/software/kemensos-kg")
+SOFTWARE = f"<{BASE}id/software/kemensos-kg>"
+_NAMED_KINDS = ("person", "org", "place", "program")
+_NON_NEGATIVE = str(XSD.nonNegativeInteger)
+
+# predicates and classes, as N-Triples terms
+_TYPE = term(RDF.type)
+_SENTENCE, _MENTION, _ASSERTION = term(KG.Sentence), term(KG.Mention), term(KG.Assertion)
+_ACTIVITY, _VERSION = term(KG.ExtractionActivity), term(KG.extractorVersion)
+_IN_SENTENCE, _REFERS_TO, _KG_SENTENCE, _RULE, _EVIDENCE = (
+    term(KG.inSentence), term(KG.refersTo), term(KG.sentence), term(KG.rule), term(KG.evidence))
+_USED, _ASSOCIATED, _GENERATED_BY, _DERIVED_FROM = (
+    term(PROV.used), term(PROV.wasAssociatedWith), term(PROV.wasGeneratedBy), term(PROV.wasDerivedFrom))
+_HAS_SOURCE, _HAS_SELECTOR, _POSITION, _QUOTE = (
+    term(OA.hasSource), term(OA.hasSelector), term(OA.TextPositionSelector), term(OA.TextQuoteSelector))
+_START, _END, _EXACT, _PREFIX, _SUFFIX = term(OA.start), term(OA.end), term(OA.exact), term(OA.prefix), term(OA.suffix)
+_BEGIN, _END_INDEX, _CONTEXT, _ANCHOR = (
+    term(NIF.beginIndex), term(NIF.endIndex), term(NIF.referenceContext), term(NIF.anchorOf))
+_SUBJECT, _PREDICATE, _OBJECT = term(RDF.subject), term(RDF.predicate), term(RDF.object)
 
 
-def _offset(value: int) -> Literal:
-    return Literal(value, datatype=XSD.nonNegativeInteger)
+def _offset(value: int) -> str:
+    return f'"{value}"^^<{_NON_NEGATIVE}>'
+
+
+@dataclass
+class DocumentTriples:
+    """One document rendered: its named graph, and its share of the derived graph."""
+
+    graph: str  # the document's IRI, as an N-Triples term
+    triples: set[Triple] = field(default_factory=set)
+    derived: set[Triple] = field(default_factory=set)
 
 
 class DocumentWriter:
-    """Writes one analysed document into a Dataset."""
+    """Renders one analysed document."""
 
-    def __init__(self, dataset: Dataset, analysis: Analysis) -> None:
+    def __init__(self, analysis: Analysis) -> None:
         self.a = analysis
-        self.doc = iri.document(analysis.doc.slug)
-        self.graph = dataset.graph(self.doc)
-        self.derived = dataset.graph(DERIVED_GRAPH)
-        self.activity = iri.activity(analysis.doc.slug)
-        self._spans: set[URIRef] = set()
+        slug = analysis.doc.slug
+        self.doc_iri = str(iri.document(slug))
+        self.doc = f"<{self.doc_iri}>"
+        self.activity = f"<{iri.activity(slug)}>"
+        self.out = DocumentTriples(self.doc)
+        self._spans: set[str] = set()
 
-    def write(self) -> None:
-        g = self.graph
-        g.add((self.activity, RDF.type, KG.ExtractionActivity))
-        g.add((self.activity, PROV.used, self.doc))
-        g.add((self.activity, PROV.wasAssociatedWith, SOFTWARE))
-        g.add((self.activity, KG.extractorVersion, Literal(__version__)))
-        g.add((self.doc, PROV.wasGeneratedBy, self.activity))
+    def write(self) -> DocumentTriples:
+        add = self.out.triples.add
+        add((self.activity, _TYPE, _ACTIVITY))
+        add((self.activity, _USED, self.doc))
+        add((self.activity, _ASSOCIATED, SOFTWARE))
+        add((self.activity, _VERSION, literal(__version__)))
+        add((self.doc, _GENERATED_BY, self.activity))
         for sentence in self.a.sentences:
             self.sentence(sentence)
         for mention in self.a.mentions:
-            if mention.key and mention.kind in ("person", "org", "place", "program"):
+            if mention.key and mention.kind in _NAMED_KINDS:
                 self.mention(mention)
         for fact in self.a.facts:
             self.fact(fact)
+        return self.out
 
-    def _span(self, raw_start: int, raw_end: int, kind: URIRef) -> URIRef:
+    def _span(self, raw_start: int, raw_end: int, kind: str) -> str:
         """A span of the original file with both selectors, written once however often it is cited."""
-        g = self.graph
-        node = iri.span(self.a.doc.slug, raw_start, raw_end)
-        g.add((node, RDF.type, kind))
+        add = self.out.triples.add
+        node = f"<{self.doc_iri}#char={raw_start},{raw_end}>"
+        add((node, _TYPE, kind))
         if node in self._spans:
             return node
         self._spans.add(node)
         raw = self.a.doc.raw
-        base = f"{self.doc}/selector/{raw_start}-{raw_end}"
-        position, quote = URIRef(base + "/position"), URIRef(base + "/quote")
-        g.add((node, OA.hasSource, self.doc))
-        g.add((node, OA.hasSelector, position))
-        g.add((node, OA.hasSelector, quote))
-        g.add((position, RDF.type, OA.TextPositionSelector))
-        g.add((position, OA.start, _offset(raw_start)))
-        g.add((position, OA.end, _offset(raw_end)))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(raw[raw_start:raw_end])))
-        g.add((quote, OA.prefix, Literal(raw[max(0, raw_start - CONTEXT):raw_start])))
-        g.add((quote, OA.suffix, Literal(raw[raw_end:raw_end + CONTEXT])))
-        g.add((node, NIF.beginIndex, _offset(raw_start)))
-        g.add((node, NIF.endIndex, _offset(raw_end)))
-        g.add((node, NIF.referenceContext, self.doc))
+        base = f"{self.doc_iri}/selector/{raw_start}-{raw_end}"
+        position, quote = f"<{base}/position>", f"<{base}/quote>"
+        start, end = _offset(raw_start), _offset(raw_end)
+        add((node, _HAS_SOURCE, self.doc))
+        add((node, _HAS_SELECTOR, position))
+        add((node, _HAS_SELECTOR, quote))
+        add((position, _TYPE, _POSITION))
+        add((position, _START, start))
+        add((position, _END, end))
+        add((quote, _TYPE, _QUOTE))
+        add((quote, _EXACT, literal(raw[raw_start:raw_end])))
+        add((quote, _PREFIX, literal(raw[max(0, raw_start - CONTEXT):raw_start])))
+        add((quote, _SUFFIX, literal(raw[raw_end:raw_end + CONTEXT])))
+        add((node, _BEGIN, start))
+        add((node, _END_INDEX, end))
+        add((node, _CONTEXT, self.doc))
         return node
 
-    def sentence(self, sentence: Sentence) -> URIRef:
-        node = self._span(sentence.raw_start, sentence.raw_end, KG.Sentence)
-        self.graph.add((node, NIF.anchorOf, Literal(sentence.text)))
+    def sentence(self, sentence: Sentence) -> str:
+        node = self._span(sentence.raw_start, sentence.raw_end, _SENTENCE)
+        self.out.triples.add((node, _ANCHOR, literal(sentence.text)))
         return node
 
-    def sentence_iri(self, sentence: Sentence) -> URIRef:
-        return iri.span(self.a.doc.slug, sentence.raw_start, sentence.raw_end)
+    def sentence_iri(self, sentence: Sentence) -> str:
+        return f"<{self.doc_iri}#char={sentence.raw_start},{sentence.raw_end}>"
 
-    def mention(self, mention: Mention) -> URIRef:
+    def mention(self, mention: Mention) -> str:
         start, end = self.a.norm.raw_span(mention.start, mention.end)
-        node = self._span(start, end, KG.Mention)
-        self.graph.add((node, KG.inSentence, self.sentence_iri(self.a.sentence_at(mention.start))))
-        if mention.key and mention.kind in ("person", "org", "place", "program"):
-            self.graph.add((node, KG.refersTo, iri.entity(mention.key)))
+        node = self._span(start, end, _MENTION)
+        self.out.triples.add((node, _IN_SENTENCE, self.sentence_iri(self.a.sentence_at(mention.start))))
+        if mention.key and mention.kind in _NAMED_KINDS:
+            self.out.triples.add((node, _REFERS_TO, f"<{iri.entity(mention.key)}>"))
         return node
 
     def fact(self, fact: Fact) -> None:
-        g = self.derived if fact.derived else self.graph
-        g.add((fact.s, fact.p, fact.o))
+        add = self.out.derived.add if fact.derived else self.out.triples.add
+        s, p, o = term(fact.s), term(fact.p), term(fact.o)
+        add((s, p, o))
         sentence = self.sentence_iri(fact.sentence)
-        node = iri.assertion(self.a.doc.slug, fact.s, fact.p, fact.o, f"{fact.sentence.raw_start} {fact.rule}")
-        g.add((node, RDF.type, KG.Assertion))
-        g.add((node, RDF.subject, fact.s))
-        g.add((node, RDF.predicate, fact.p))
-        g.add((node, RDF.object, fact.o))
-        g.add((node, KG.sentence, sentence))
-        g.add((node, PROV.wasDerivedFrom, sentence))
-        g.add((node, KG.rule, Literal(fact.rule)))
-        g.add((node, PROV.wasGeneratedBy, self.activity))
+        node = term(iri.assertion(self.a.doc.slug, fact.s, fact.p, fact.o, f"{fact.sentence.raw_start} {fact.rule}"))
+        add((node, _TYPE, _ASSERTION))
+        add((node, _SUBJECT, s))
+        add((node, _PREDICATE, p))
+        add((node, _OBJECT, o))
+        add((node, _KG_SENTENCE, sentence))
+        add((node, _DERIVED_FROM, sentence))
+        add((node, _RULE, literal(fact.rule)))
+        add((node, _GENERATED_BY, self.activity))
         for mention in fact.evidence:
-            if mention.kind in ("person", "org", "place", "program") and mention.key:
+            if mention.kind in _NAMED_KINDS and mention.key:
                 span = self.mention(mention)
             else:
                 start, end = self.a.norm.raw_span(mention.start, mention.end)
-                span = self._span(start, end, KG.Mention)
-                self.graph.add((span, KG.inSentence, self.sentence_iri(self.a.sentence_at(mention.start))))
-            g.add((node, KG.evidence, span))
+                span = self._span(start, end, _MENTION)
+                self.out.triples.add((span, _IN_SENTENCE, self.sentence_iri(self.a.sentence_at(mention.start))))
+            add((node, _EVIDENCE, span))
             cited = self.a.sentence_at(mention.start)
             if cited.index != fact.sentence.index:  # words of an earlier sentence the rule resolved
-                g.add((node, PROV.wasDerivedFrom, self.sentence_iri(cited)))
+                add((node, _DERIVED_FROM, self.sentence_iri(cited)))
+
+
+def render(analysis: Analysis) -> DocumentTriples:
+    """The document's graph and the derived triples its facts state (checks of figures)."""
+    return DocumentWriter(analysis).write()
+
+
+__all__ = ["CONTEXT", "SOFTWARE", "DocumentTriples", "DocumentWriter", "render"]

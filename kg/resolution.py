@@ -10,9 +10,10 @@ stated by the release that used it.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from kg import iri
 from kg.facts import Analysis
@@ -24,22 +25,50 @@ def _compatible(short: str, long: str) -> bool:
     return 2 <= len(a) < len(b) and a[0] == b[0] and a[-1] == b[-1] and all(w in b for w in a)
 
 
-def person_merges(analyses: list[Analysis]) -> dict[str, str]:
+@dataclass
+class People:
+    """What resolution needs of one document: the people it names and the posts it says they hold.
+
+    Small enough to keep for every document of a large corpus while the rest of each analysis
+    is written out and dropped.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)  # person key → label
+    posts: dict[str, set[str]] = field(default_factory=dict)  # person IRI → post IRIs
+
+
+def people(analysis: Analysis) -> People:
+    found = People()
+    for key, entity in analysis.entities.items():
+        if key.startswith("person/"):
+            found.names[key] = entity.label
+    for fact in analysis.facts:
+        if fact.p == ORG.holds:
+            found.posts.setdefault(str(fact.s), set()).add(str(fact.o))
+    return found
+
+
+def person_merges(documents: Iterable[People]) -> dict[str, str]:
     """Map of person key → the key it is merged into."""
     names: dict[str, str] = {}
-    posts: dict[str, set[URIRef]] = {}
-    for a in analyses:
-        for key, entity in a.entities.items():
-            if key.startswith("person/"):
-                names[key] = entity.label
-        for fact in a.facts:
-            if fact.p == ORG.holds:
-                posts.setdefault(str(fact.s), set()).add(fact.o)  # type: ignore[arg-type]
+    posts: dict[str, set[str]] = {}
+    for found in documents:
+        names.update(found.names)
+        for person, held in found.posts.items():
+            posts.setdefault(person, set()).update(held)
+    by_ends: dict[tuple[str, str], list[str]] = {}  # compatible names share their first and last words
+    for key, name in names.items():
+        words = name.split()
+        if words:
+            by_ends.setdefault((words[0], words[-1]), []).append(key)
     merges: dict[str, str] = {}
     for short_key, short in names.items():
+        words = short.split()
+        if not words:
+            continue
         candidates = [
-            long_key for long_key, long in names.items()
-            if _compatible(short, long)
+            long_key for long_key in by_ends[(words[0], words[-1])]
+            if _compatible(short, names[long_key])
             and posts.get(str(iri.entity(short_key)), set()) & posts.get(str(iri.entity(long_key)), set())
         ]
         if len(candidates) == 1:
@@ -76,4 +105,4 @@ def apply_merges(analyses: list[Analysis], merges: dict[str, str]) -> None:
                 a.entities[new] = entity
 
 
-__all__ = ["person_merges", "apply_merges"]
+__all__ = ["People", "people", "person_merges", "apply_merges"]

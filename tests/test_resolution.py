@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kg.document import read_document
 from kg.pipeline import analyse
-from kg.resolution import apply_merges, person_merges
+from kg.resolution import apply_merges, people, person_merges
 from kg.vocab import ID, ORG, RDFS, SKOS
 
 LONG = "JAKARTA (9 November 2022) - Kepala Sentra \"Handayani\" di Jakarta Romal Uli Jaya Sinaga menerima tamu.\n"
@@ -25,7 +25,7 @@ def _analyses(tmp_path: Path, *texts: str):  # type: ignore[no-untyped-def]
 
 def test_shorter_name_with_the_same_post_is_merged(tmp_path: Path) -> None:
     analyses = _analyses(tmp_path, LONG, SHORT)
-    merges = person_merges(analyses)
+    merges = person_merges(people(a) for a in analyses)
     assert merges == {"person/romal-sinaga": "person/romal-uli-jaya-sinaga"}
     apply_merges(analyses, merges)
     short_facts = analyses[1].facts
@@ -38,7 +38,7 @@ def test_shorter_name_with_the_same_post_is_merged(tmp_path: Path) -> None:
 
 
 def test_same_name_with_a_different_post_is_not_merged(tmp_path: Path) -> None:
-    assert person_merges(_analyses(tmp_path, LONG, OTHER_POST)) == {}
+    assert person_merges(people(a) for a in _analyses(tmp_path, LONG, OTHER_POST)) == {}
 
 
 def test_the_bundled_corpus_merges_romal_sinaga(dataset) -> None:  # type: ignore[no-untyped-def]
