@@ -45,3 +45,16 @@ def assertion(doc_slug: str, s: Node, p: Node, o: Node, where: str) -> URIRef:
 
 def activity(doc_slug: str) -> URIRef:
     return URIRef(f"{DOC[doc_slug]}/extraction")
+
+
+def belongs_to(node: str, doc_slug: str) -> bool:
+    """Whether `node` (an IRI) was minted for one document: its own IRIs (…/doc/<slug>, spans,
+    selectors, assertions) and the nodes it alone states (…/id/<kind>/<slug>/…: quotes, figures,
+    visits). Every other IRI (people, organisations, posts, places) can be named by many documents."""
+    own = DOC[doc_slug]
+    if node.startswith(own):
+        return len(node) == len(own) or node[len(own)] in "#/"
+    if not node.startswith(ID):
+        return False
+    _, _, rest = node[len(ID):].partition("/")
+    return rest == doc_slug or rest.startswith(doc_slug + "/")

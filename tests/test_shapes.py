@@ -1,0 +1,99 @@
+"""The build's shape evaluator gives pySHACL's verdicts: the same violations, on the same nodes."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+
+from kg.conformance import Conformance
+from kg.iri import belongs_to
+from kg.ntriples import term
+from kg.shapes import Shapes, ShapesError, TripleIndex
+from kg.validate import load_ontology, load_shapes, validate_graph
+from kg.vocab import DERIVED_GRAPH, DOC, OA, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from test_shacl import MINIMAL, MUTATIONS, graph_of
+
+
+def evaluate(graph: Graph) -> tuple[int, str]:
+    data = TripleIndex([(term(s), term(p), term(o)) for s, p, o in graph])
+    report = Shapes(load_shapes()).check(data, data.spo)
+    return report.violations, report.text
+
+
+@pytest.mark.parametrize("case", sorted(MUTATIONS))
+def test_each_defect_is_found_as_pyshacl_finds_it(case: str) -> None:
+    mutate, focus, _ = MUTATIONS[case]
+    graph = graph_of(MINIMAL)
+    mutate(graph)
+    violations, text = evaluate(graph)
+    assert violations == validate_graph(graph).violations
+    assert f"Focus Node: <{focus}>" in text
+
+
+def test_a_well_formed_graph_conforms() -> None:
+    assert evaluate(graph_of(MINIMAL)) == (0, "")
+    assert validate_graph(graph_of(MINIMAL)).conforms
+
+
+def test_shapes_using_unimplemented_shacl_are_refused() -> None:
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:uniqueLang true ] .
+    """, format="turtle")
+    with pytest.raises(ShapesError, match="uniqueLang"):
+        Shapes(shapes)
+
+
+Triple = tuple[str, str, str]
+
+
+def corpus_views(dataset: Dataset) -> tuple[Conformance, dict[str, list[Triple]], set[Triple]]:
+    """The shared graphs; each document's triples with the derived triples about its own nodes; the
+    other derived triples (about nodes documents share)."""
+    shared: list[Triple] = []
+    documents: dict[str, list[Triple]] = {}
+    derived: list[Triple] = []
+    for graph in dataset.graphs():
+        triples = [(term(s), term(p), term(o)) for s, p, o in graph]
+        if graph.identifier in (ONTOLOGY_GRAPH, REFERENCE_GRAPH):
+            shared.extend(triples)
+        elif graph.identifier == DERIVED_GRAPH:
+            derived = triples
+        elif str(graph.identifier).startswith(str(DOC)) and triples:
+            documents[str(graph.identifier)[len(DOC):]] = triples
+    rest = set(derived)
+    for slug, triples in documents.items():
+        own = {t for t in derived if t[0][0] == "<" and belongs_to(t[0][1:-1], slug)}
+        triples.extend(own)
+        rest -= own
+    return Conformance(shared), documents, rest
+
+
+def test_the_bundled_corpus_conforms_document_by_document(dataset: Dataset) -> None:
+    checker, documents, handed_on = corpus_views(dataset)
+    for slug, triples in documents.items():
+        report, shared = checker.document(slug, triples)
+        assert report.conforms, report.text
+        handed_on |= shared
+    assert checker.shared(handed_on).conforms
+    assert any("person/" in s for s, _, _ in handed_on)  # people are checked once, with every document
+
+
+def test_a_broken_document_is_found_in_that_document_as_in_the_union(dataset: Dataset) -> None:
+    checker, documents, _ = corpus_views(dataset)
+    slug, triples = sorted(documents.items())[0]
+    exact = term(OA.exact)
+    quote = min(s for s, p, _ in triples if p == exact)
+    report, _ = checker.document(slug, [t for t in triples if not (t[0] == quote and t[1] == exact)])
+    assert report.violations == 1
+    assert "TextQuoteSelector" in report.text
+
+    union = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    union.remove((URIRef(quote[1:-1]), OA.exact, None))
+    assert validate_graph(union).violations == 1
+
+
+def test_the_ontology_alone_conforms() -> None:
+    assert evaluate(load_ontology()) == (0, "")
