@@ -2,13 +2,15 @@
 lexicons that analysed it, so a rebuild re-extracts only documents that are new or changed.
 
 Everything after extraction (resolution across documents, RDF, derived triples, validation) is
-recomputed on every build: it depends on all documents together and is cheap. Entries no build
-asks for are removed at the end of a build, so a removed document leaves nothing behind.
+recomputed on every build, since it depends on all documents together; a build reads each
+analysis back from here for that, rather than keeping them all in memory. Entries no build asks
+for are removed at the end of a build, so a removed document leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +32,11 @@ def pipeline_fingerprint() -> str:
 
 
 class AnalysisCache:
-    """Pickled analyses in one folder; `hits` and `misses` count what a build reused."""
+    """Pickled analyses in one folder; `hits` and `misses` count what a build reused.
+
+    `get` and `put` keep count themselves. Worker processes use `load` and `save`, which do not,
+    and the process owning the cache counts their work with `record`.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -41,36 +47,44 @@ class AnalysisCache:
     def key(self, raw: bytes) -> str:
         return f"{hashlib.sha256(raw).hexdigest()[:32]}-{pipeline_fingerprint()}"
 
-    def get(self, raw: bytes) -> Analysis | None:
-        key = self.key(raw)
+    def record(self, key: str, hit: bool) -> None:
+        """Count one document's lookup and keep its entry from `prune`."""
         self._used.add(key)
-        path = self.folder / f"{key}.pickle"
-        if not path.exists():
+        if hit:
+            self.hits += 1
+        else:
             self.misses += 1
-            return None
+
+    def load(self, key: str) -> Analysis | None:
+        path = self.folder / f"{key}.pickle"
         try:
             with path.open("rb") as handle:
                 analysis: Analysis = pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            self.misses += 1
             return None
         analysis.lexicon = load_lexicon()
-        self.hits += 1
         return analysis
 
-    def put(self, raw: bytes, analysis: Analysis) -> None:
+    def save(self, key: str, analysis: Analysis) -> None:
         """Store before anything mutates the analysis (resolution across documents does)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        key = self.key(raw)
-        self._used.add(key)
         lexicon, analysis.lexicon = analysis.lexicon, None  # type: ignore[assignment]
         try:
-            partial = self.folder / f".{key}.tmp"
+            partial = self.folder / f".{key}.{os.getpid()}.tmp"
             with partial.open("wb") as handle:
                 pickle.dump(analysis, handle, protocol=pickle.HIGHEST_PROTOCOL)
             partial.replace(self.folder / f"{key}.pickle")
         finally:
             analysis.lexicon = lexicon
+
+    def get(self, raw: bytes) -> Analysis | None:
+        key = self.key(raw)
+        analysis = self.load(key)
+        self.record(key, analysis is not None)
+        return analysis
+
+    def put(self, raw: bytes, analysis: Analysis) -> None:
+        self.save(self.key(raw), analysis)
 
     def prune(self) -> None:
         """Drop entries this build did not use (removed or changed documents, older code)."""

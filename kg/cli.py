@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from rdflib import Dataset, Graph
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg import store
 from kg.errors import DocumentError, KGError, QueryError, ValidationError
-from kg.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 
 PROG = "kemensos-kg"
 STORE_ENV = "KEMENSOS_KG_STORE"
@@ -33,9 +31,7 @@ DEFAULT_STORE = Path("data/store")
 QUERY_FORMAT_ENV = "KEMENSOS_KG_QUERY_FORMAT"
 EXPORT_FORMAT_ENV = "KEMENSOS_KG_EXPORT_FORMAT"
 DEFAULT_EXPORT_FORMAT = "nq"
-
-# graphs of a built dataset that are not one document's graph
-_SHARED_GRAPHS = frozenset({DATASET_DEFAULT_GRAPH_ID, ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH})
+JOBS_ENV = "KEMENSOS_KG_JOBS"
 
 
 class Subcommand(NamedTuple):
@@ -97,11 +93,26 @@ def _configure_build(parser: argparse.ArgumentParser) -> None:
         help="press release text or HTML files, folders, or http(s) URLs (default: the bundled corpus)",
     )
     _add_store_option(parser)
+    parser.add_argument(
+        "--jobs", type=_positive, default=os.environ.get(JOBS_ENV), metavar="N",
+        help=f"worker processes (env {JOBS_ENV}, default: one per available core)",
+    )
 
 
-def build(inputs: Sequence[str], store_dir: Path) -> str:
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return number
+
+
+def build(inputs: Sequence[str], store_dir: Path, jobs: int | None = None) -> str:
     """Extract, validate and swap in a new store; returns the one-line summary."""
-    from kg import ingest, pipeline
+    from kg import ingest
+    from kg.build import build_store
     from kg.cache import AnalysisCache
 
     started = time.perf_counter()
@@ -109,16 +120,15 @@ def build(inputs: Sequence[str], store_dir: Path) -> str:
         if not ingest.is_url(item) and not Path(item).exists():
             raise DocumentError(f"input not found: {item}")
     cache = AnalysisCache(Path(store_dir) / "cache" / "analyses")
-    dataset = pipeline.build_dataset(inputs, Path(store_dir) / "sources", cache)
-    _validate(dataset, "the built graph")  # before write_store: a bad build leaves the store alone
-    summary = store.write_store(store_dir, dataset)
-    documents = sum(1 for g in dataset.graphs() if g.identifier not in _SHARED_GRAPHS and len(g))
-    return (f"built {summary.quads} quads in {summary.graphs} graphs from {documents} documents "
-            f"({cache.misses} extracted, {cache.hits} unchanged) into {store_dir} ({time.perf_counter() - started:.1f} s)")
+    # validated document by document while it is written; a bad build leaves the store alone
+    result = build_store(inputs, store_dir, Path(store_dir) / "sources", cache, jobs)
+    return (f"built {result.store.quads} quads in {result.store.graphs} graphs from {result.documents} documents "
+            f"({result.extracted} extracted, {result.unchanged} unchanged) into {store_dir} "
+            f"({time.perf_counter() - started:.1f} s)")
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    print(build(args.inputs, args.store))
+    print(build(args.inputs, args.store, args.jobs))
     return 0
 
 

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, QueryTriples, RdfFormat, Store, serialize
 from rdflib import Dataset
@@ -84,6 +84,9 @@ EXPORT_FORMATS: tuple[str, ...] = (*DATASET_EXPORT_FORMATS, *TRIPLE_EXPORT_FORMA
 _ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class StoreSummary:
     """What a build wrote: the generation now behind ``current`` and its size."""
@@ -95,12 +98,28 @@ class StoreSummary:
 
 def write_store(store_dir: Path, dataset: Dataset) -> StoreSummary:
     """Load ``dataset`` into a new generation and make it ``current``; see the module docstring."""
+    return fill_store(store_dir, lambda store: load_dataset(store, dataset))[0]
+
+
+def fill_store(store_dir: Path, fill: Callable[[Store], T]) -> tuple[StoreSummary, T]:
+    """Let ``fill`` write into a new, empty generation, then make it ``current``; returns the
+    summary and what ``fill`` returned. A ``fill`` that raises leaves the store as it was."""
     store_dir = Path(store_dir)
     current = store_dir / CURRENT
     if current.exists() and not current.is_symlink():
         raise StoreError(f"{current} exists and is not a symlink: {store_dir} is not a kemensos-kg store")
     with _new_generation(store_dir) as path:
-        return _fill_generation(path, dataset)
+        try:
+            store = Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot create a store generation at {path}: {exc}") from exc
+        try:
+            outcome = fill(store)
+            store.flush()
+            summary = StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
+        finally:
+            del store  # closes RocksDB before the generation becomes current (or is deleted)
+    return summary, outcome
 
 
 def modify_store(store_dir: Path, change: Callable[[Store], None]) -> StoreSummary:
@@ -229,17 +248,6 @@ def count_quads(store: Store) -> int:
     return len(store)
 
 
-def _fill_generation(path: Path, dataset: Dataset) -> StoreSummary:
-    """Create the generation at ``path`` and load it; the read-write handle is dropped on return."""
-    try:
-        store = Store(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot create a store generation at {path}: {exc}") from exc
-    load_dataset(store, dataset)
-    store.flush()
-    return StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
-
-
 def _point_current_at(store_dir: Path, name: str) -> None:
     """Atomically repoint ``current``: a new symlink renamed over the old one."""
     tmp = store_dir / f".{CURRENT}-{name}.tmp"
@@ -291,7 +299,7 @@ def _build_lock(store_dir: Path) -> Iterator[None]:
 
 
 __all__ = [
-    "StoreSummary", "write_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
+    "StoreSummary", "write_store", "fill_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
     "count_quads", "RESULT_FORMATS", "GRAPH_FORMATS", "QUERY_FORMATS", "EXPORT_FORMATS",
     "DATASET_EXPORT_FORMATS", "TRIPLE_EXPORT_FORMATS", "DEFAULT_RESULT_FORMAT", "DEFAULT_GRAPH_FORMAT",
 ]

@@ -1,6 +1,6 @@
 """The CLI, in-process through `main(argv)`, plus one real subprocess run of the console script.
 
-The pipeline and the validator are replaced by fakes: these tests are about the CLI's wiring
+The build and the validator are replaced by fakes: these tests are about the CLI's wiring
 (store handling, formats, exit codes, messages), not about extraction or the shapes.
 """
 
@@ -16,13 +16,16 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDFS, SDO
 
 import kg
 from kg import store
+from kg.build import BuildResult
 from kg.cli import main
+from kg.errors import ValidationError
 from kg.vocab import DERIVED_GRAPH, DOC, ID, KG, ONTOLOGY_GRAPH
 
 SELECT_NAMES = "SELECT ?n WHERE { ?s schema:name ?n } ORDER BY ?n"
@@ -58,18 +61,39 @@ def module_to_patch(monkeypatch: pytest.MonkeyPatch, name: str) -> types.ModuleT
         return module
 
 
+class FakeBuild:
+    """Stands in for build.build_store: writes the next fake dataset into a new generation; after
+    `fail`, raises from inside the generation the ValidationError a non-conforming build raises."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+        self.jobs: list[int | None] = []
+        self.datasets = iter([fake_dataset("v1"), fake_dataset("v2"), fake_dataset("v3")])
+        self.error: ValidationError | None = None
+
+    def __call__(self, inputs, store_dir, sources_dir, cache, jobs=None) -> BuildResult:  # type: ignore[no-untyped-def]
+        self.calls.append(list(inputs))
+        self.jobs.append(jobs)
+        dataset = next(self.datasets)
+
+        def fill(target: pyoxigraph.Store) -> None:
+            store.load_dataset(target, dataset)
+            if self.error is not None:
+                raise self.error
+
+        summary, _ = store.fill_store(store_dir, fill)
+        return BuildResult(documents=2, extracted=1, unchanged=1, store=summary)
+
+    def fail(self, text: str = "Constraint Violation in MinCountConstraintComponent") -> None:
+        self.error = ValidationError("the built graph does not conform to the shapes: 3 violation(s)", text)
+
+
 @pytest.fixture
-def build_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
-    """Fake pipeline.build_dataset; returns the list of the inputs it was called with."""
-    calls: list[list[Path]] = []
-    datasets = iter([fake_dataset("v1"), fake_dataset("v2"), fake_dataset("v3")])
-
-    def build_dataset(inputs, sources_dir=None, cache=None):
-        calls.append(list(inputs))
-        return next(datasets)
-
-    monkeypatch.setattr(module_to_patch(monkeypatch, "pipeline"), "build_dataset", build_dataset, raising=False)
-    return calls
+def build_calls(monkeypatch: pytest.MonkeyPatch) -> FakeBuild:
+    """Fake build.build_store; `.calls` lists the inputs it was called with."""
+    fake = FakeBuild()
+    monkeypatch.setattr(module_to_patch(monkeypatch, "build"), "build_store", fake, raising=False)
+    return fake
 
 
 class FakeValidator:
@@ -95,49 +119,58 @@ def validator(monkeypatch: pytest.MonkeyPatch) -> FakeValidator:
 
 
 @pytest.fixture
-def built(tmp_path: Path, build_calls, validator, capsys: pytest.CaptureFixture[str]) -> Path:
+def built(tmp_path: Path, build_calls, capsys: pytest.CaptureFixture[str]) -> Path:
     store_dir = tmp_path / "store"
     assert main(["build", "--store", str(store_dir)]) == 0
     capsys.readouterr()
     return store_dir
 
 
-def test_build_prints_summary_and_validates_the_union(tmp_path: Path, build_calls, validator, capsys) -> None:
+def test_build_prints_summary(tmp_path: Path, build_calls, capsys) -> None:
     store_dir = tmp_path / "store"
     assert main(["build", "--store", str(store_dir)]) == 0
 
     out = capsys.readouterr().out
     assert re.fullmatch(
-        rf"built 5 quads in 4 graphs from 2 documents \(0 extracted, 0 unchanged\) into {re.escape(str(store_dir))} "
+        rf"built 5 quads in 4 graphs from 2 documents \(1 extracted, 1 unchanged\) into {re.escape(str(store_dir))} "
         rf"\(\d+\.\d s\)\n", out
     )
-    assert build_calls == [[]]  # no inputs: the pipeline's bundled corpus
-    assert len(validator.graphs) == 1 and len(validator.graphs[0]) == 5  # all graphs merged into one
+    assert build_calls.calls == [[]]  # no inputs: the pipeline's bundled corpus
+    assert build_calls.jobs == [None]  # one worker per core
     assert store.count_quads(store.open_store(store_dir)) == 5
 
 
-def test_build_passes_inputs_and_rejects_missing_ones(tmp_path: Path, build_calls, validator, capsys) -> None:
+def test_build_passes_inputs_and_rejects_missing_ones(tmp_path: Path, build_calls, capsys) -> None:
     doc = tmp_path / "rilis.txt"
     doc.write_text("Jakarta - Kementerian Sosial ...", encoding="utf-8")
     assert main(["build", str(doc), str(tmp_path), "--store", str(tmp_path / "s")]) == 0
-    assert build_calls == [[str(doc), str(tmp_path)]]
+    assert build_calls.calls == [[str(doc), str(tmp_path)]]
 
     missing = tmp_path / "nope.txt"
     assert main(["build", str(doc), str(missing), "--store", str(tmp_path / "s")]) == 1
     assert f"kemensos-kg: error: input not found: {missing}" in capsys.readouterr().err
-    assert len(build_calls) == 1  # the pipeline did not run
+    assert len(build_calls.calls) == 1  # the pipeline did not run
 
 
-def test_build_reads_store_from_environment(tmp_path: Path, build_calls, validator, monkeypatch, capsys) -> None:
+def test_build_reads_store_from_environment(tmp_path: Path, build_calls, monkeypatch, capsys) -> None:
     monkeypatch.setenv("KEMENSOS_KG_STORE", str(tmp_path / "from-env"))
     assert main(["build"]) == 0
     assert (tmp_path / "from-env" / store.CURRENT).is_symlink()
 
 
-def test_non_conforming_build_exits_1_and_keeps_previous_store(built: Path, validator, capsys) -> None:
-    generations = os.listdir(built / store.GENERATIONS)
-    validator.fail()
+def test_build_jobs_from_option_or_environment(tmp_path: Path, build_calls, monkeypatch, capsys) -> None:
+    assert main(["build", "--store", str(tmp_path / "s"), "--jobs", "2"]) == 0
+    monkeypatch.setenv("KEMENSOS_KG_JOBS", "3")
+    assert main(["build", "--store", str(tmp_path / "s")]) == 0
+    assert build_calls.jobs == [2, 3]
+    assert main(["build", "--store", str(tmp_path / "s"), "--jobs", "0"]) == 2
+    assert "not a positive whole number: '0'" in capsys.readouterr().err
+    assert len(build_calls.calls) == 2
 
+
+def test_non_conforming_build_exits_1_and_keeps_previous_store(built: Path, build_calls, capsys) -> None:
+    generations = os.listdir(built / store.GENERATIONS)
+    build_calls.fail()
     assert main(["build", "--store", str(built)]) == 1
 
     err = capsys.readouterr().err

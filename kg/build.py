@@ -1,0 +1,179 @@
+"""The build: press releases in, a new store generation out, on every core and in memory that does
+not grow with the corpus.
+
+Two passes over the documents, each spread over worker processes (`kg.workers`):
+
+1. survey: read each document, analyse it (or take its analysis from the cache), leave the analysis
+   in the cache and keep a small `Survey` of it (`kg.survey`);
+2. emit: with the people merged across documents and the organisation of every post known, read each
+   analysis back, render it, derive and validate its share, and stream its quads into the new
+   generation in batches (`kg.emit`, `kg.loader`).
+
+The shared graphs (ontology, reference data, what is derived from them, the balai that became sentra)
+are written last, and the nodes documents share are validated once, against what every document said
+about them (`kg.conformance`). A violation anywhere fails the build before the new generation becomes
+current. The quads are those `kg.pipeline.build_dataset` builds in memory (`tests/test_build.py`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from pyoxigraph import Store
+from rdflib import Graph
+
+from kg import emit, iri, workers
+from kg.cache import AnalysisCache
+from kg.conformance import Conformance
+from kg.derive import Entailment, changing_organisations, organisation_changes, post_organisations
+from kg.document import read_document
+from kg.errors import DocumentError, ValidationError
+from kg.loader import QuadLoader
+from kg.ntriples import Triple, nquads, term
+from kg.pipeline import analyse, collect_inputs
+from kg.reference import reference_graph
+from kg.resolution import person_merges
+from kg.store import StoreSummary, fill_store
+from kg.survey import Survey, survey
+from kg.validate import load_ontology
+from kg.vocab import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+
+#: documents in flight in the emit pass per worker: bounds the quads waiting for the store
+IN_FLIGHT_PER_JOB = 8
+#: documents whose violation reports a failed build prints in full
+REPORTED_DOCUMENTS = 20
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    documents: int
+    extracted: int
+    unchanged: int
+    store: StoreSummary
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def _survey(cache_folder: Path, path: Path) -> Survey:
+    """Analyse one document (unless the cache has it) and leave the analysis in the cache."""
+    cache = AnalysisCache(cache_folder)
+    doc = read_document(path)
+    key = cache.key(doc.raw.encode("utf-8"))
+    analysis = cache.load(key)
+    extracted = analysis is None
+    if analysis is None:
+        analysis = analyse(doc)
+        cache.save(key, analysis)
+    return survey(doc, analysis, key, extracted)
+
+
+def _surveys(paths: Sequence[Path], cache: AnalysisCache, jobs: int) -> list[Survey]:
+    found: list[Survey] = []
+    slugs: dict[str, Path] = {}
+    pool = workers.pool(jobs)
+    try:
+        for item in workers.ordered(pool, partial(_survey, cache.folder), paths):
+            if item.slug in slugs:
+                raise DocumentError(f"{item.path} and {slugs[item.slug]} would both be {iri.document(item.slug)}")
+            slugs[item.slug] = item.path
+            cache.record(item.key, not item.extracted)
+            found.append(item)
+    finally:
+        if pool is not None:
+            pool.terminate()
+    cache.prune()
+    return found
+
+
+def _triples(graph: Graph) -> list[Triple]:
+    return [(term(s), term(p), term(o)) for s, p, o in graph]
+
+
+def _context(surveys: list[Survey], cache: AnalysisCache) -> tuple[emit.EmitContext, bytes]:
+    """What every document's emission needs, and the quads of the shared graphs."""
+    ontology_graph = load_ontology()
+    ontology, reference = _triples(ontology_graph), _triples(reference_graph(Graph()))
+    post_org = post_organisations(reference)
+    organisations = changing_organisations(reference)
+    for item in surveys:
+        post_org.update(item.posts)
+        organisations |= item.organisations
+    derived = Entailment(ontology_graph).derive(reference, post_org) | organisation_changes(organisations)
+    quads = nquads(ontology, term(ONTOLOGY_GRAPH)) + nquads(reference, term(REFERENCE_GRAPH)) + nquads(derived, emit.DERIVED)
+    merges = person_merges(s.people for s in surveys)
+    return emit.EmitContext(cache.folder, merges, post_org, [*ontology, *reference, *derived]), quads.encode("utf-8")
+
+
+@dataclass
+class _Outcome:
+    """What the emit pass found: violations by document, and the shared triples documents handed on."""
+
+    violations: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (slug, report), the first few
+    failing_documents: int = 0
+    shared: set[Triple] = field(default_factory=set)
+
+    def add(self, emitted: emit.Emitted) -> None:
+        self.shared |= emitted.shared
+        if emitted.violations:
+            self.violations += emitted.violations
+            self.failing_documents += 1
+            if len(self.failed) < REPORTED_DOCUMENTS:
+                self.failed.append((emitted.slug, emitted.report))
+
+    def error(self, shared_report: str) -> ValidationError:
+        parts = [f"{iri.document(slug)}:\n{report}" for slug, report in sorted(self.failed)]
+        if self.failing_documents > len(self.failed):
+            parts.append(f"... and {self.failing_documents - len(self.failed)} more document(s) with violations")
+        if shared_report:
+            parts.append(f"nodes several documents describe, and the shared graphs:\n{shared_report}")
+        return ValidationError(f"the built graph does not conform to the shapes: {self.violations} violation(s)",
+                               "\n\n".join(parts))
+
+
+def _write(target: Store, results: Iterator[emit.Emitted], shared_quads: bytes, context: emit.EmitContext) -> _Outcome:
+    """Stream the documents' quads and the shared graphs into `target`; raise if anything violates the shapes."""
+    outcome = _Outcome()
+    with QuadLoader(target) as loader:
+        for emitted in results:
+            outcome.add(emitted)
+            if not outcome.violations:  # a failing build is not kept: stop writing, keep checking
+                loader.add(emitted.nquads)
+        loader.add(shared_quads)
+    shared = Conformance(context.shared).shared(outcome.shared)
+    if outcome.violations or not shared.conforms:
+        outcome.violations += shared.violations
+        raise outcome.error(shared.text)
+    return outcome
+
+
+def build_store(inputs: Sequence[str | Path], store_dir: Path, sources_dir: Path | None, cache: AnalysisCache,
+                jobs: int | None = None) -> BuildResult:
+    """Build the given files, folders and URLs (default: the bundled corpus) into a new generation
+    of the store at `store_dir`, over `jobs` processes (default: every core this process may use)."""
+    paths = collect_inputs(inputs, sources_dir)
+    jobs = min(max(1, jobs or default_jobs()), len(paths))
+    surveys = _surveys(paths, cache, jobs)
+    context, shared_quads = _context(surveys, cache)
+    # workers are forked before the store is opened: a child never inherits RocksDB's threads or locks
+    pool = workers.pool(jobs, emit.start, (context,))
+    results = (workers.bounded(pool, emit.emit, surveys, IN_FLIGHT_PER_JOB * jobs) if pool is not None
+               else map(emit.Emitter(context).emit, surveys))
+    try:
+        summary, _ = fill_store(store_dir, lambda target: _write(target, results, shared_quads, context))
+    finally:
+        if isinstance(results, Generator):
+            results.close()
+        if pool is not None:
+            pool.terminate()
+    extracted = sum(1 for s in surveys if s.extracted)
+    return BuildResult(len(surveys), extracted, len(surveys) - extracted, summary)
+
+
+__all__ = ["BuildResult", "build_store", "default_jobs"]

@@ -1,0 +1,84 @@
+"""One document's part of a build, once every document has been surveyed: its analysis read back
+from the cache, people merged across documents, its graph and its share of the derived graph
+rendered, its own nodes validated, and its quads as N-Quads text for the store.
+
+A worker process prepares the ontology, the shapes and the shared graphs once (`start`), then
+emits document after document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.cache import AnalysisCache
+from kg.conformance import Conformance
+from kg.derive import Entailment
+from kg.errors import DocumentError
+from kg.ntriples import Triple, nquads, term
+from kg.rdf import render
+from kg.resolution import apply_merges
+from kg.survey import Survey
+from kg.validate import load_ontology
+from kg.vocab import DERIVED_GRAPH
+
+DERIVED = term(DERIVED_GRAPH)
+
+
+@dataclass(frozen=True)
+class EmitContext:
+    """What every document's emission needs from all the others."""
+
+    cache_folder: Path
+    merges: dict[str, str]  # person key → the key it is merged into
+    post_org: dict[str, str]  # post → its organisation, as N-Triples terms
+    shared: list[Triple]  # the shared graphs, which validation reads through
+
+
+@dataclass(frozen=True)
+class Emitted:
+    slug: str
+    nquads: bytes
+    violations: int
+    report: str
+    shared: set[Triple]  # triples about nodes other documents may describe too, not handed on before
+
+
+class Emitter:
+    def __init__(self, context: EmitContext) -> None:
+        self.context = context
+        self.entailment = Entailment(load_ontology())
+        self.conformance = Conformance(context.shared)
+        self.handed_on: set[Triple] = set()  # each shared triple leaves this process once
+
+    def emit(self, item: Survey) -> Emitted:
+        analysis = AnalysisCache(self.context.cache_folder).load(item.key)
+        if analysis is None:
+            raise DocumentError(f"{item.path}: its analysis left the cache during the build")
+        apply_merges([analysis], self.context.merges)
+        doc = render(analysis)
+        derived = self.entailment.derive(doc.triples, self.context.post_org) | doc.derived
+        report, shared = self.conformance.document(item.slug, [*doc.triples, *derived])
+        fresh = shared - self.handed_on
+        self.handed_on |= fresh
+        text = nquads(doc.triples, doc.graph) + nquads(derived, DERIVED)
+        return Emitted(item.slug, text.encode("utf-8"), report.violations, report.text, fresh)
+
+
+_emitter: Emitter | None = None
+
+
+def start(context: EmitContext) -> None:
+    """Pool initialiser: one `Emitter` per worker process."""
+    global _emitter
+    _emitter = Emitter(context)
+
+
+def emit(item: Survey) -> Emitted:
+    """Emit with the worker's `Emitter` (after `start`)."""
+    if _emitter is None:
+        raise RuntimeError("emit.start() prepares a worker before it emits")
+    return _emitter.emit(item)
+
+
+__all__ = ["EmitContext", "Emitted", "Emitter", "start", "emit", "DERIVED"]

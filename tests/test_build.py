@@ -1,0 +1,105 @@
+"""The streamed build: the quads of the in-memory build, validated document by document with the
+verdict of validating the union, and a violation anywhere keeps the previous store."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+from kg import conformance
+from kg import store as kg_store
+from kg.build import build_store
+from kg.cache import AnalysisCache
+from kg.cli import build
+from kg.errors import ValidationError
+from kg.pipeline import DEFAULT_CORPUS
+from kg.validate import load_shapes
+
+BLANK = re.compile(r"_:[A-Za-z0-9]+")
+LONG = "JAKARTA (9 November 2022) - Kepala Sentra \"Handayani\" di Jakarta Romal Uli Jaya Sinaga menerima tamu.\n"
+SHORT = "JAKARTA (22 Oktober 2022) - Kepala Sentra Handayani Jakarta Romal Sinaga memerintahkan tim.\n"
+
+
+def exported(store_dir: Path) -> list[str]:
+    """The store's quads as sorted N-Quads lines, blank nodes (the ontology's) all named alike."""
+    out = store_dir.parent / f"{store_dir.name}.nq"
+    with out.open("wb") as handle:
+        kg_store.export(kg_store.open_store(store_dir), "nq", handle)
+    return sorted(BLANK.sub("_:b", line) for line in out.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_streamed_build_holds_the_quads_of_the_in_memory_build(dataset: Dataset, tmp_path: Path, jobs: int) -> None:
+    kg_store.write_store(tmp_path / "in-memory", dataset)
+    summary = build([], tmp_path / "streamed", jobs)
+    assert "from 7 documents (7 extracted, 0 unchanged)" in summary
+    streamed = exported(tmp_path / "streamed")
+    assert streamed == exported(tmp_path / "in-memory")
+    assert len(streamed) > 20000
+
+
+def test_people_merged_across_documents_are_validated_with_every_document(tmp_path: Path) -> None:
+    """The release that names "Romal Sinaga" loses his label to the fuller name another release
+    gives: the shapes hold for the union, so the build must not fail on that release alone."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "long.txt").write_text(LONG, encoding="utf-8")
+    (corpus / "short.txt").write_text(SHORT, encoding="utf-8")
+    assert "from 2 documents" in build([str(corpus)], tmp_path / "store", 2)
+    rows = kg_store.query(kg_store.open_store(tmp_path / "store"),
+                          "ASK { kgr:person\\/romal-uli-jaya-sinaga skos:altLabel \"Romal Sinaga\"@id }")
+    assert b"true" in rows
+
+
+def stricter_shapes(extra: str) -> Graph:
+    shapes = Graph()
+    for triple in load_shapes():
+        shapes.add(triple)
+    shapes.parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix kg: <https://w3id.org/kemensos-kg/ontology#> .\n"
+                 "@prefix schema: <https://schema.org/> . @prefix kgsh: <https://w3id.org/kemensos-kg/shapes#> .\n"
+                 + extra, format="turtle")
+    return shapes
+
+
+@pytest.fixture
+def two_releases(tmp_path: Path) -> tuple[Path, Path]:
+    """A store built from two dev releases, and their folder."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("01.txt", "03.txt"):
+        shutil.copy(DEFAULT_CORPUS / "dev" / name, corpus)
+    store_dir = tmp_path / "store"
+    build([str(corpus)], store_dir, 1)
+    return corpus, store_dir
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize(("extra", "named"), [
+    # a document's own nodes: checked in the worker that renders the document
+    ("kgsh:Anchored a sh:NodeShape ; sh:targetClass kg:Sentence ; "
+     "sh:property [ sh:path kg:paragraph ; sh:minCount 1 ; sh:message \"sentence without paragraph\" ] .",
+     "sentence without paragraph"),
+    # nodes several documents share: checked once, against what every document says
+    ("kgsh:Reachable a sh:NodeShape ; sh:targetClass kg:Person ; "
+     "sh:property [ sh:path schema:email ; sh:minCount 1 ; sh:message \"person without e-mail\" ] .",
+     "person without e-mail"),
+])
+def test_a_violation_fails_the_build_and_keeps_the_store(two_releases: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+                                                         extra: str, named: str, jobs: int) -> None:
+    corpus, store_dir = two_releases
+    before = exported(store_dir)
+    generations = os.listdir(store_dir / kg_store.GENERATIONS)
+    monkeypatch.setattr(conformance, "load_shapes", lambda: stricter_shapes(extra))
+
+    with pytest.raises(ValidationError) as failed:
+        build_store([str(corpus)], store_dir, None, AnalysisCache(store_dir / "cache" / "analyses"), jobs)
+
+    assert re.fullmatch(r"the built graph does not conform to the shapes: \d+ violation\(s\)", str(failed.value))
+    assert named in failed.value.report_text
+    assert os.listdir(store_dir / kg_store.GENERATIONS) == generations
+    assert exported(store_dir) == before
