@@ -51,7 +51,7 @@ def belongs_to(node: str, doc_slug: str) -> bool:
     """Whether `node` (an IRI) was minted for one document: its own IRIs (…/doc/<slug>, spans,
     selectors, assertions) and the nodes it alone states (…/id/<kind>/<slug>/…: quotes, figures,
     visits). Every other IRI (people, organisations, posts, places) can be named by many documents."""
-    own = DOC[doc_slug]
+    own = f"{DOC}{doc_slug}"
     if node.startswith(own):
         return len(node) == len(own) or node[len(own)] in "#/"
     if not node.startswith(ID):

@@ -1,10 +1,12 @@
 """Streaming N-Quads into a store: batched, on a background thread, with bounded memory.
 
-Why batches: pyoxigraph's bulk loader writes new files for every call, so one call per document
-would leave thousands of small files to compact; a batch of a few tens of megabytes amortises
-that. Why a thread: the loader releases the GIL, so the process handing documents on keeps
-working while a batch is written. The queue between them holds at most two batches, so a slow
-disk slows the build down instead of filling memory.
+Why batches: pyoxigraph's bulk loader writes new files for every call, which RocksDB then compacts;
+measured on 300 synthetic releases, the loader spends 55 CPU-ms a release with 32 MB batches, 46
+with 64 MB and 42 with 128 MB, while its memory grows by about the batch size, four times over
+(the batch being built, the one waiting, the one loading and the loader's own buffers). 64 MB is
+the middle. Why a thread: the loader releases the GIL, so the process handing documents on keeps
+working while a batch is written. The queue between them holds one batch, so a slow disk slows
+the build down instead of filling memory.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pyoxigraph import RdfFormat, Store
 
 from kg.errors import StoreError
 
-BATCH_BYTES = 32 * 2**20
+BATCH_BYTES = 64 * 2**20
 
 
 class QuadLoader:
@@ -28,7 +30,7 @@ class QuadLoader:
         self.batch_bytes = batch_bytes
         self._parts: list[bytes] = []
         self._size = 0
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="quad-loader", daemon=True)
         self._thread.start()

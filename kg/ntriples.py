@@ -89,7 +89,7 @@ def literal_parts(text: str) -> tuple[str, str, str]:
 def nquads(triples: Iterable[Triple], graph: str) -> str:
     """N-Quads lines of `triples` in the named graph `graph` (an N-Triples IRI)."""
     tail = f" {graph} .\n"
-    return "".join(f"{s} {p} {o}{tail}" for s, p, o in triples)
+    return "".join([f"{s} {p} {o}{tail}" for s, p, o in triples])
 
 
 __all__ = ["Triple", "iri", "literal", "term", "is_iri", "is_literal", "iri_value", "literal_parts", "nquads",

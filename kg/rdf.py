@@ -13,6 +13,7 @@ building rdflib terms for each would cost more than extracting the facts did.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib.namespace import XSD
 
@@ -42,6 +43,12 @@ _START, _END, _EXACT, _PREFIX, _SUFFIX = term(OA.start), term(OA.end), term(OA.e
 _BEGIN, _END_INDEX, _CONTEXT, _ANCHOR = (
     term(NIF.beginIndex), term(NIF.endIndex), term(NIF.referenceContext), term(NIF.anchorOf))
 _SUBJECT, _PREDICATE, _OBJECT = term(RDF.subject), term(RDF.predicate), term(RDF.object)
+
+
+@lru_cache(maxsize=8192)
+def _entity(key: str) -> str:
+    """An entity's IRI as a term; entities recur in release after release."""
+    return term(iri.entity(key))
 
 
 def _offset(value: int) -> str:
@@ -125,7 +132,7 @@ class DocumentWriter:
         node = self._span(start, end, _MENTION)
         self.out.triples.add((node, _IN_SENTENCE, self.sentence_iri(self.a.sentence_at(mention.start))))
         if mention.key and mention.kind in _NAMED_KINDS:
-            self.out.triples.add((node, _REFERS_TO, f"<{iri.entity(mention.key)}>"))
+            self.out.triples.add((node, _REFERS_TO, _entity(mention.key)))
         return node
 
     def fact(self, fact: Fact) -> None:

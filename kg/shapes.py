@@ -55,8 +55,11 @@ def _parts(value: str) -> tuple[str, str, str]:
     return literal_parts(value)
 
 
+_DATE = str(XSD.date)
+
+
 def _well_formed(lexical: str, datatype: str) -> bool:
-    if datatype == str(XSD.date):
+    if datatype == _DATE:
         try:
             date.fromisoformat(lexical)
         except ValueError:
@@ -106,6 +109,7 @@ class TripleIndex:
                     values.append(o)
         self.spo = spo
         self._supers: dict[str, frozenset[str]] = {}
+        self._instances: dict[tuple[str, str], bool] = {}
 
     def objects(self, s: str, p: str) -> Sequence[str]:
         """The objects of (s, p): read-only."""
@@ -138,7 +142,11 @@ class TripleIndex:
         return found
 
     def is_instance(self, node: str, cls: str) -> bool:
-        return any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))
+        """Whether `node` is a SHACL instance of `cls` (asked of the same sentence by many assertions)."""
+        found = self._instances.get((node, cls))
+        if found is None:
+            found = self._instances[node, cls] = any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))
+        return found
 
 
 @dataclass(frozen=True)
@@ -376,7 +384,7 @@ class Shape:
         return out
 
     def conforms(self, data: TripleIndex, focus: str) -> bool:
-        values = self.values(data, focus)
+        values = data.objects(focus, self.path[0]) if len(self.path) == 1 else self.values(data, focus)
         if self.violation:
             for constraint in self.constraints:
                 if not constraint.holds(data, focus, values):
