@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Throughput of extraction and of the whole build on synthetic corpora made from the real releases.
+"""Throughput and memory of `kemensos-kg build` on synthetic corpora made from the real releases.
 
-    .venv/bin/python bench/build_throughput.py [--large] [--jobs 2] [--repeat 3] [--tracemalloc] [--validate] [--json]
+    .venv/bin/python bench/build_throughput.py [--large] [--jobs 1 2] [--repeat 3] [--json-out FILE]
 
 1. The bundled releases (corpus/*.txt, corpus/dev/*.txt) are split into sentences with the pipeline's own
    normaliser and splitter; datelines lose their "CITY (date) -" prefix.
@@ -10,40 +10,34 @@
    (random.Random(--seed), default 42): as many as a real release has (drawn from the real releases'
    sentence counts), 1-3 sentences per paragraph. The corpora of 100, 1,000 and (--large) 10,000 releases
    are prefixes of one stream, so every size is made of the same kind of document.
-3. Measured in one process, after an unmeasured warm-up over 20 releases (the mention finder compiles
-   its patterns once per process):
-   - `analyse` — `kg.pipeline.analyse(document)` for each release, read beforehand; the analyses are kept,
-     as `analyse_paths` (and so the build) keeps them; with `--jobs N` also the same over N worker
-     processes (multiprocessing, fork; each worker returns only counts, so this is extraction alone);
-   - `build_dataset` — `kg.pipeline.build_dataset(files)` for 100 and 1,000 releases (10,000 with
-     `--large --build-large`): extraction, cross-document merges, RDF of every fact with its provenance,
-     derived triples; then `write_store` — `kg.store.write_store`, the pyoxigraph store a build writes;
-     `--validate` adds the SHACL validation that `kemensos-kg build` runs in between.
-   Each timing is repeated --repeat times (10,000: once) and the median is reported.
-4. Printed: releases per second, milliseconds per release, and the ratio of the per-release time at each
-   size to the 100-release run of the same phase in the same process (machines are noisy: compare ratios);
-   peak memory as resident set size sampled every 5 ms from /proc (process plus worker processes), and with
-   --tracemalloc the peak of Python allocations in an extra, untimed pass (tracemalloc slows the code down).
+3. Each run is the real thing: `python -m kg.cli build CORPUS --store DIR --jobs N` in a fresh process,
+   into a fresh store (so every release is extracted; validation included), for each size and each
+   `--jobs` value, --repeat times (10,000: once); medians are reported. A build that fails fails the
+   benchmark.
+4. Printed per size and job count: releases per second, releases per second per core (÷ jobs), ms per
+   release, CPU-ms per release (user + system time of the build and its workers; less sensitive than
+   wall time to other load on the machine), the ratio of ms and of CPU-ms per release to the 100-release
+   run with the same job count, and peak memory of the process tree, sampled every 50 ms from /proc: the
+   sum of resident set sizes (RSS; forked workers' shared pages count once per process) and of
+   proportional set sizes (PSS; shared pages divided among the processes sharing them).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
-import multiprocessing
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-import tracemalloc
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,9 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.document import Document, read_document  # noqa: E402
 from bench.provenance import git_state, machine  # noqa: E402
-from kg.pipeline import DEFAULT_CORPUS, analyse, build_dataset, collect_inputs  # noqa: E402
+from kg.document import read_document  # noqa: E402
+from kg.pipeline import DEFAULT_CORPUS, collect_inputs  # noqa: E402
 from kg.text import DATELINE, normalise, split_sentences  # noqa: E402
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -63,6 +57,7 @@ DATELINE_PLACES = ("JAKARTA", "BEKASI", "SUKABUMI", "TABANAN", "FUKUOKA", "KENDA
 TITLE_WORDS = ("Kemensos", "Sentra", "Layanan", "Atensi", "Rehabilitasi", "Sosial", "Delegasi", "Kunjungan",
                "Bantuan", "Penyandang", "Disabilitas", "Kelompok", "Rentan", "Program", "Kerja", "Sama")
 START_DATE = dt.date(2000, 1, 1)
+SUMMARY = re.compile(r"built (\d+) quads in (\d+) graphs from (\d+) documents \((\d+) extracted, (\d+) unchanged\)")
 
 
 # -- the synthetic corpus -----------------------------------------------------------------------------------
@@ -111,21 +106,29 @@ def synthetic_release(i: int, rng: random.Random, pool: Pool) -> str:
     return header + "\n".join(paragraphs) + "\n"
 
 
-def write_corpus(folder: Path, n: int, seed: int, pool: Pool) -> list[Path]:
+def write_corpora(folder: Path, sizes: list[int], seed: int, pool: Pool) -> dict[int, Path]:
+    """One folder per size, each holding the first `size` releases of one stream (hard links)."""
     rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
+    releases = folder / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
     paths = []
-    for i in range(n):
-        path = folder / f"{i:05d}.txt"
+    for i in range(max(sizes)):
+        path = releases / f"{i:05d}.txt"
         path.write_text(synthetic_release(i, rng, pool), encoding="utf-8")
         paths.append(path)
-    return paths
+    corpora = {}
+    for n in sizes:
+        corpora[n] = folder / f"corpus-{n}"
+        corpora[n].mkdir()
+        for path in paths[:n]:
+            os.link(path, corpora[n] / path.name)
+    return corpora
 
 
-# -- memory ---------------------------------------------------------------------------------------------------
+# -- memory of a process tree -----------------------------------------------------------------------------
 
 
-def _proc_kib(pid: int | str, filename: str, field_name: str) -> int:
+def _kib(pid: int, filename: str, field_name: str) -> int:
     try:
         with open(f"/proc/{pid}/{filename}", encoding="ascii") as fh:
             for line in fh:
@@ -136,223 +139,154 @@ def _proc_kib(pid: int | str, filename: str, field_name: str) -> int:
     return 0
 
 
-def _rss_kib(pid: int | str = "self") -> int:
-    return _proc_kib(pid, "status", "VmRSS:")
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as fh:
+                    stack.extend(int(child) for child in fh.read().split())
+        except OSError:
+            pass
+    return found
 
 
-def _pss_kib(pid: int | str = "self") -> int:
-    return _proc_kib(pid, "smaps_rollup", "Pss:")
+class TreeSampler:
+    """Peak RSS and PSS sums of a process tree, sampled every `interval` seconds until stopped."""
 
-
-class RssSampler:
-    """Peak memory of this process, sampled every `interval` s: its resident set size (VmRSS) while it has
-    no child processes; with worker processes the sum of the proportional set sizes (Pss) of this process
-    and its children, so that pages the forked workers share with it are not counted twice."""
-
-    def __init__(self, interval: float = 0.005) -> None:
-        self.interval = interval
-        self.start_kib = 0
-        self.peak_kib = 0
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak_rss_kib = self.peak_pss_kib = 0
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def _sample(self) -> int:
-        children = [c.pid for c in multiprocessing.active_children() if c.pid]
-        if not children:
-            return _rss_kib()
-        return _pss_kib() + sum(_pss_kib(pid) for pid in children)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_kib = max(self.peak_kib, self._sample())
+            pids = _tree(self.pid)
+            self.peak_rss_kib = max(self.peak_rss_kib, sum(_kib(p, "status", "VmRSS:") for p in pids))
+            self.peak_pss_kib = max(self.peak_pss_kib, sum(_kib(p, "smaps_rollup", "Pss:") for p in pids))
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "RssSampler":
-        self.start_kib = self.peak_kib = self._sample()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
+    def stop(self) -> None:
         self._stop.set()
-        assert self._thread is not None
         self._thread.join()
-        self.peak_kib = max(self.peak_kib, self._sample())
 
 
-# -- phases ---------------------------------------------------------------------------------------------------
+# -- runs -------------------------------------------------------------------------------------------------
 
 
 @dataclass
 class Result:
-    phase: str
     docs: int
+    jobs: int
     seconds: list[float] = field(default_factory=list)
     cpu_seconds: list[float] = field(default_factory=list)
-    peak_rss_mib: float = 0.0
-    rss_growth_mib: float = 0.0
-    traced_peak_mib: float | None = None
-    runs: list[dict[str, Any]] = field(default_factory=list)
+    peak_rss_mib: list[float] = field(default_factory=list)
+    peak_pss_mib: list[float] = field(default_factory=list)
+    quads: int = 0
     ratio: float | None = None
     cpu_ratio: float | None = None
-
-    @property
-    def extra(self) -> dict[str, Any]:
-        """What each run reported (parts of the build, counts): medians of numbers, else the last value."""
-        out: dict[str, Any] = {}
-        for name in (self.runs[-1] if self.runs else {}):
-            values = [run[name] for run in self.runs if name in run]
-            numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-            out[name] = statistics.median(values) if numeric else values[-1]
-        return out
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
     @property
-    def cpu_ms_per_doc(self) -> float:
-        return 1000 * statistics.median(self.cpu_seconds) / self.docs
-
-    @property
     def docs_per_second(self) -> float:
         return self.docs / self.median
+
+    @property
+    def per_core(self) -> float:
+        return self.docs_per_second / self.jobs
 
     @property
     def ms_per_doc(self) -> float:
         return 1000 * self.median / self.docs
 
+    @property
+    def cpu_ms_per_doc(self) -> float:
+        return 1000 * statistics.median(self.cpu_seconds) / self.docs
+
     def as_dict(self) -> dict[str, Any]:
         return {
-            "phase": self.phase, "docs": self.docs, "seconds": [round(s, 4) for s in self.seconds],
-            "median_seconds": round(self.median, 4), "docs_per_second": round(self.docs_per_second, 2),
-            "ms_per_doc": round(self.ms_per_doc, 3),
-            "cpu_ms_per_doc": round(self.cpu_ms_per_doc, 3), "cpu_ratio_to_100": None if self.cpu_ratio is None else round(self.cpu_ratio, 3),
+            "docs": self.docs, "jobs": self.jobs, "seconds": [round(s, 3) for s in self.seconds],
+            "median_seconds": round(self.median, 3), "docs_per_second": round(self.docs_per_second, 2),
+            "docs_per_second_per_core": round(self.per_core, 2), "ms_per_doc": round(self.ms_per_doc, 2),
+            "cpu_ms_per_doc": round(self.cpu_ms_per_doc, 2),
             "ratio_to_100": None if self.ratio is None else round(self.ratio, 3),
-            "peak_rss_mib": round(self.peak_rss_mib, 1), "rss_growth_mib": round(self.rss_growth_mib, 1),
-            "traced_peak_mib": None if self.traced_peak_mib is None else round(self.traced_peak_mib, 1), **self.extra,
+            "cpu_ratio_to_100": None if self.cpu_ratio is None else round(self.cpu_ratio, 3),
+            "peak_rss_mib": round(max(self.peak_rss_mib), 1), "peak_pss_mib": round(max(self.peak_pss_mib), 1),
+            "quads": self.quads,
         }
 
 
-def _cpu_seconds() -> float:
-    """User + system CPU time of this process and of its finished (waited-for) children."""
-    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def measure(result: Result, run: Callable[[], Any], repeat: int, trace: bool) -> Result:
-    for _ in range(repeat):
-        gc.collect()
-        with RssSampler() as rss:
-            cpu = _cpu_seconds()
-            started = time.perf_counter()
-            out = run()
-            result.seconds.append(time.perf_counter() - started)
-            result.cpu_seconds.append(_cpu_seconds() - cpu)
-        result.peak_rss_mib = max(result.peak_rss_mib, rss.peak_kib / 1024)
-        result.rss_growth_mib = max(result.rss_growth_mib, (rss.peak_kib - rss.start_kib) / 1024)
-        if isinstance(out, dict):
-            result.runs.append(out)
-        del out
-    if trace:
-        gc.collect()
-        tracemalloc.start()
-        run()
-        result.traced_peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-        del out
-    gc.collect()
-    return result
-
-
-def analyse_all(docs: list[Document]) -> dict[str, Any]:
-    kept = [analyse(doc) for doc in docs]
-    return {"facts": sum(len(a.facts) for a in kept)}
-
-
-def _worker_init() -> None:
-    analyse(read_document(DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt"))  # compile the finder
-
-
-def _worker(path: Path) -> int:
-    return len(analyse(read_document(path)).facts)
-
-
-def analyse_parallel(paths: list[Path], jobs: int) -> dict[str, Any]:
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_worker_init) as pool:
-        facts = sum(pool.imap(_worker, paths, chunksize=16))
-    return {"facts": facts}
-
-
-def build(paths: list[Path], workdir: Path, validate: bool) -> dict[str, Any]:
-    from kg import store as kg_store
+def build_once(corpus: Path, store: Path, jobs: int, result: Result) -> None:
+    """One `kemensos-kg build` from scratch; raises if it fails."""
+    shutil.rmtree(store, ignore_errors=True)
+    cpu = _children_cpu()
     started = time.perf_counter()
-    dataset = build_dataset(paths)
-    built = time.perf_counter()
-    timings = {"build_dataset_s": round(built - started, 4)}
-    if validate:
-        from rdflib import Graph
-        from kg.validate import validate_graph
-        union = Graph()
-        for s, p, o, _ in dataset.quads((None, None, None, None)):
-            union.add((s, p, o))
-        report = validate_graph(union)
-        timings["validate_s"] = round(time.perf_counter() - built, 4)
-        timings["conforms"] = report.conforms
-        built = time.perf_counter()
-    store_dir = workdir / "store"
-    summary = kg_store.write_store(store_dir, dataset)
-    timings["write_store_s"] = round(time.perf_counter() - built, 4)
-    timings["quads"] = summary.quads
-    shutil.rmtree(store_dir, ignore_errors=True)
-    return timings
-
-
-# -- main -----------------------------------------------------------------------------------------------------
+    process = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(corpus), "--store", str(store), "--jobs", str(jobs)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(process.pid)
+    out, err = process.communicate()
+    elapsed = time.perf_counter() - started
+    sampler.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"build of {corpus} failed ({process.returncode}):\n{err[-4000:]}")
+    summary = SUMMARY.search(out)
+    if summary is None or int(summary.group(3)) != result.docs or int(summary.group(4)) != result.docs:
+        raise SystemExit(f"unexpected build summary: {out!r}")
+    result.quads = int(summary.group(1))
+    result.seconds.append(elapsed)
+    result.cpu_seconds.append(_children_cpu() - cpu)
+    result.peak_rss_mib.append(sampler.peak_rss_kib / 1024)
+    result.peak_pss_mib.append(sampler.peak_pss_kib / 1024)
+    shutil.rmtree(store, ignore_errors=True)
 
 
 def set_ratios(results: list[Result]) -> None:
-    base = {r.phase: r for r in results if r.docs == 100}
+    base = {r.jobs: r for r in results if r.docs == 100}
     for r in results:
-        if r.phase in base:
-            r.ratio = r.ms_per_doc / base[r.phase].ms_per_doc
-            r.cpu_ratio = r.cpu_ms_per_doc / base[r.phase].cpu_ms_per_doc
+        if r.jobs in base:
+            r.ratio = r.ms_per_doc / base[r.jobs].ms_per_doc
+            r.cpu_ratio = r.cpu_ms_per_doc / base[r.jobs].cpu_ms_per_doc
 
 
 def print_table(results: list[Result], stamp: dict[str, Any]) -> None:
-    print(f"Build throughput, {stamp['date']}, {stamp['machine']}, code at {stamp['git']}; seed {stamp['seed']}; median of {stamp['repeat']} "
-          f"(10,000: 1); synthetic releases average {stamp['synthetic_chars']:.0f} characters "
+    print(f"kemensos-kg build, {stamp['date']}, {stamp['machine']}, code at {stamp['git']}; seed {stamp['seed']}; "
+          f"median of {stamp['repeat']} (10,000: 1); synthetic releases average {stamp['synthetic_chars']:.0f} characters "
           f"(real: {stamp['real_chars']:.0f})\n")
-    head = (f"{'phase':<22} {'docs':>6} {'median s':>9} {'docs/s':>8} {'ms/doc':>8} {'ratio':>6} {'CPU ms/doc':>10} "
-            f"{'ratio':>6} {'peak MiB':>9} {'+MiB':>7} {'traced MiB':>11}  notes")
+    head = (f"{'releases':>8} {'jobs':>4} {'median s':>9} {'rel/s':>7} {'rel/s/core':>10} {'ms/rel':>7} {'ratio':>6} "
+            f"{'CPU ms/rel':>10} {'ratio':>6} {'peak RSS MiB':>12} {'peak PSS MiB':>12} {'quads':>10}")
     print(head)
     print("-" * len(head))
     for r in results:
-        traced = "—" if r.traced_peak_mib is None else f"{r.traced_peak_mib:.1f}"
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}"
-        notes = ", ".join(f"{k}={v}" for k, v in r.extra.items() if k not in ("facts",))
         cpu_ratio = "—" if r.cpu_ratio is None else f"{r.cpu_ratio:.2f}"
-        print(f"{r.phase:<22} {r.docs:>6} {r.median:>9.3f} {r.docs_per_second:>8.1f} {r.ms_per_doc:>8.2f} {ratio:>6} "
-              f"{r.cpu_ms_per_doc:>10.2f} {cpu_ratio:>6} {r.peak_rss_mib:>9.1f} {r.rss_growth_mib:>7.1f} {traced:>11}  {notes}")
-    print("\nratio = (CPU) ms per release at this size ÷ the same at 100 releases, same phase, same process.\n"
-          "CPU = user+system time of this process and its finished workers: less sensitive than wall time to\n"
-          "other load on the machine. peak MiB: VmRSS, or with worker processes the sum of their and this\n"
-          "process' Pss; +MiB: growth over the phase's start. "
+        print(f"{r.docs:>8} {r.jobs:>4} {r.median:>9.2f} {r.docs_per_second:>7.1f} {r.per_core:>10.1f} {r.ms_per_doc:>7.2f} "
+              f"{ratio:>6} {r.cpu_ms_per_doc:>10.2f} {cpu_ratio:>6} {max(r.peak_rss_mib):>12.1f} {max(r.peak_pss_mib):>12.1f} "
+              f"{r.quads:>10}")
+    print("\nrel/s/core = releases per second ÷ jobs. ratio = (CPU) ms per release ÷ the same at 100 releases, same jobs.\n"
+          "CPU = user+system time of the build process and its workers. Peak RSS/PSS: sums over the build's process tree.\n"
           f"Load average before/after: {stamp['load_before']} / {stamp['load_after']}.")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--large", action="store_true", help="also 10,000 releases (extraction only, unless --build-large)")
-    parser.add_argument("--build-large", action="store_true", help="with --large, also build_dataset of 10,000")
-    parser.add_argument("--jobs", type=int, default=1, help="also time extraction over N worker processes (e.g. 2)")
-    parser.add_argument("--repeat", type=int, default=3, help="timings per size (median reported; 10,000: once)")
+    parser.add_argument("--large", action="store_true", help="also 10,000 releases")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="job counts to run (default: 1 2)")
+    parser.add_argument("--repeat", type=int, default=3, help="builds per size and job count (median reported; 10,000: once)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--tracemalloc", action="store_true", help="extra untimed pass measuring the Python heap peak")
-    parser.add_argument("--validate", action="store_true", help="include SHACL validation in the build timing")
-    parser.add_argument("--no-build", action="store_true", help="time extraction only")
-    parser.add_argument("--keep", type=Path, help="write the synthetic corpus here and keep it")
+    parser.add_argument("--keep", type=Path, help="write the synthetic corpora here and keep them")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--json-out", type=Path, help="also write the JSON to this file")
     args = parser.parse_args(argv)
@@ -362,36 +296,23 @@ def main(argv: list[str] | None = None) -> int:
     pool = sentence_pool()
     workdir = Path(tempfile.mkdtemp(prefix="kg-throughput-"))
     try:
-        folder = args.keep or workdir / "corpus"
-        paths = write_corpus(folder, max(sizes), args.seed, pool)
-        docs = [read_document(p) for p in paths]
-        if len({d.slug for d in docs}) != len(docs):
-            raise SystemExit("synthetic releases do not have unique slugs")
-        synthetic_chars = statistics.fmean(len(d.body) for d in docs)
-        for doc in docs[:20]:
-            analyse(doc)  # warm-up: lexicons, compiled patterns
-
+        corpora = write_corpora(args.keep or workdir / "corpora", sizes, args.seed, pool)
+        synthetic_chars = statistics.fmean(len(read_document(p).body) for p in sorted(corpora[max(sizes)].iterdir()))
         results: list[Result] = []
         for n in sizes:
-            repeat = 1 if n >= 10000 else args.repeat
-            results.append(measure(Result("analyse", n), lambda n=n: analyse_all(docs[:n]), repeat, args.tracemalloc))
-            if args.jobs > 1:
-                results.append(measure(Result(f"analyse ({args.jobs} jobs)", n),
-                                       lambda n=n: analyse_parallel(paths[:n], args.jobs), repeat, False))
-        if not args.no_build:
-            build_sizes = [n for n in sizes if n < 10000 or args.build_large]
-            for n in build_sizes:
-                repeat = 1 if n >= 10000 else args.repeat
-                results.append(measure(Result("build_dataset+store", n),
-                                       lambda n=n: build(paths[:n], workdir, args.validate), repeat, args.tracemalloc))
+            for jobs in args.jobs:
+                result = Result(n, jobs)
+                for _ in range(1 if n >= 10000 else args.repeat):
+                    build_once(corpora[n], workdir / "store", jobs, result)
+                results.append(result)
     finally:
-        if args.keep is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     set_ratios(results)
-    stamp = {"date": dt.date.today().isoformat(), "machine": machine(), "git": git_state(), "seed": args.seed, "repeat": args.repeat,
-             "synthetic_chars": synthetic_chars, "real_chars": pool.real_chars, "pool_sentences": len(pool.sentences),
-             "load_before": load_before, "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    stamp = {"date": dt.date.today().isoformat(), "machine": machine(), "git": git_state(), "seed": args.seed,
+             "repeat": args.repeat, "synthetic_chars": synthetic_chars, "real_chars": pool.real_chars,
+             "pool_sentences": len(pool.sentences), "load_before": load_before,
+             "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     payload = json.dumps({**stamp, "results": [r.as_dict() for r in results]}, ensure_ascii=False, indent=2)
     if args.json_out:
         args.json_out.write_text(payload + "\n", encoding="utf-8")
