@@ -83,7 +83,7 @@ def _surveys(paths: Sequence[Path], cache: AnalysisCache, jobs: int) -> list[Sur
                 raise DocumentError(f"{item.path} and {slugs[item.slug]} would both be {iri.document(item.slug)}")
             slugs[item.slug] = item.path
             cache.record(item.key, not item.extracted)
-            found.append(item)
+            found.append(item.interned())
     finally:
         if pool is not None:
             pool.terminate()
@@ -103,7 +103,7 @@ def _context(surveys: list[Survey], cache: AnalysisCache) -> tuple[emit.EmitCont
     organisations = changing_organisations(reference)
     for item in surveys:
         post_org.update(item.posts)
-        organisations |= item.organisations
+        organisations.update(item.organisations)
     derived = Entailment(ontology_graph).derive(reference, post_org) | organisation_changes(organisations)
     quads = nquads(ontology, term(ONTOLOGY_GRAPH)) + nquads(reference, term(REFERENCE_GRAPH)) + nquads(derived, emit.DERIVED)
     merges = person_merges(s.people for s in surveys)

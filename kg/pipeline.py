@@ -6,6 +6,9 @@ facts → RDF, for a corpus, into one Dataset with its named graphs kept apart:
 - each document's extracted facts and their provenance (graph = the document's IRI), after
   people named differently in different documents are resolved to one IRI (`kg/resolution.py`),
 - derived triples: the standard-vocabulary view and checks of figures (`graph/derived`).
+
+`kemensos-kg build` writes the same graphs into the store a document at a time (`kg/build.py`);
+`build_dataset` builds them in memory, for tests and tools that want an rdflib Dataset.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ stated by the release that used it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from rdflib import Literal
 
@@ -25,27 +25,22 @@ def _compatible(short: str, long: str) -> bool:
     return 2 <= len(a) < len(b) and a[0] == b[0] and a[-1] == b[-1] and all(w in b for w in a)
 
 
-@dataclass
+@dataclass(frozen=True)
 class People:
     """What resolution needs of one document: the people it names and the posts it says they hold.
 
     Small enough to keep for every document of a large corpus while the rest of each analysis
-    is written out and dropped.
+    is written out and dropped (tuples: a few hundred bytes where dicts and sets take kilobytes).
     """
 
-    names: dict[str, str] = field(default_factory=dict)  # person key → label
-    posts: dict[str, set[str]] = field(default_factory=dict)  # person IRI → post IRIs
+    names: tuple[tuple[str, str], ...] = ()  # (person key, label)
+    posts: tuple[tuple[str, str], ...] = ()  # (person IRI, post IRI)
 
 
 def people(analysis: Analysis) -> People:
-    found = People()
-    for key, entity in analysis.entities.items():
-        if key.startswith("person/"):
-            found.names[key] = entity.label
-    for fact in analysis.facts:
-        if fact.p == ORG.holds:
-            found.posts.setdefault(str(fact.s), set()).add(str(fact.o))
-    return found
+    names = tuple((key, entity.label) for key, entity in analysis.entities.items() if key.startswith("person/"))
+    posts = sorted({(str(f.s), str(f.o)) for f in analysis.facts if f.p == ORG.holds})
+    return People(names, tuple(posts))
 
 
 def person_merges(documents: Iterable[People]) -> dict[str, str]:
@@ -54,8 +49,8 @@ def person_merges(documents: Iterable[People]) -> dict[str, str]:
     posts: dict[str, set[str]] = {}
     for found in documents:
         names.update(found.names)
-        for person, held in found.posts.items():
-            posts.setdefault(person, set()).update(held)
+        for person, post in found.posts:
+            posts.setdefault(person, set()).add(post)
     by_ends: dict[tuple[str, str], list[str]] = {}  # compatible names share their first and last words
     for key, name in names.items():
         words = name.split()

@@ -3,8 +3,9 @@
 Why: extraction rules write triples by hand, and the mistakes they make (an offset written as a
 bare integer, a post without a role, a label with no language tag, a figure stored as text)
 are silent in RDF: every triple parses. The shapes say what a well-formed graph looks like, and
-this module runs them over the union of all named graphs, ontology included, so a broken rule
-is caught before a bad graph is published.
+this module runs them with pySHACL over the union of all named graphs, ontology included, so a
+broken rule is caught before a bad graph is published. `kemensos-kg validate` checks a store this
+way; a build checks each release as it writes it, with the same verdicts (`kg/conformance.py`).
 
 Validation runs without inference: shapes target each concrete class explicitly, and the
 ontology's rdfs:subClassOf triples are part of the data, so sh:class still sees subclasses.
