@@ -49,14 +49,6 @@ def term(node: Node) -> str:
     raise TypeError(f"not an RDF term: {node!r}")
 
 
-def is_iri(text: str) -> bool:
-    return text.startswith("<")
-
-
-def is_literal(text: str) -> bool:
-    return text.startswith('"')
-
-
 def iri_value(text: str) -> str:
     """The IRI of "<…>"."""
     return text[1:-1]
@@ -92,5 +84,5 @@ def nquads(triples: Iterable[Triple], graph: str) -> str:
     return "".join([f"{s} {p} {o}{tail}" for s, p, o in triples])
 
 
-__all__ = ["Triple", "iri", "literal", "term", "is_iri", "is_literal", "iri_value", "literal_parts", "nquads",
+__all__ = ["Triple", "iri", "literal", "term", "iri_value", "literal_parts", "nquads",
            "XSD_STRING", "LANG_STRING"]
