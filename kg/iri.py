@@ -4,7 +4,9 @@ rebuild gives the same IRIs and one entity has one IRI whichever document names 
 from __future__ import annotations
 
 import hashlib
+import re
 
+from pyoxigraph import NamedNode
 from rdflib import URIRef
 from rdflib.term import Node
 
@@ -15,6 +17,26 @@ from kg.vocab import DOC, ID
 def entity(key: str) -> URIRef:
     """`org/kementerian-sosial` → …/id/org/kementerian-sosial."""
     return ID[key]
+
+
+#: characters no IRI may hold (RFC 3987): controls, space, and <>"{}|\^`
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def address(value: str) -> URIRef | None:
+    """A web address a document gives (its `source:` header) as an IRI, or None when it is not an
+    absolute http(s) or file address that parses as an IRI. Spaces, angle brackets, quotes and the
+    like are percent-encoded first: a hand-typed header must not yield an IRI that the store refuses
+    (it would fail the whole build) or that no RDF syntax can write."""
+    value = value.strip()
+    if not value.lower().startswith(("http://", "https://", "file:")):
+        return None
+    encoded = _NOT_IN_IRI.sub(lambda m: f"%{ord(m.group()):02X}", value)
+    try:
+        NamedNode(encoded)  # pyoxigraph's IRI parser, the one the store applies
+    except ValueError:
+        return None
+    return URIRef(encoded)
 
 
 def document(slug: str) -> URIRef:

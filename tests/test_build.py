@@ -103,3 +103,29 @@ def test_a_violation_fails_the_build_and_keeps_the_store(two_releases: tuple[Pat
     assert named in failed.value.report_text
     assert os.listdir(store_dir / kg_store.GENERATIONS) == generations
     assert exported(store_dir) == before
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("https://kemensos.go.id/berita/delegasi kemensos <fukuoka>",
+     "https://kemensos.go.id/berita/delegasi%20kemensos%20%3Cfukuoka%3E"),
+    ('https://kemensos.go.id/cari?q={"atensi"}|x', "https://kemensos.go.id/cari?q=%7B%22atensi%22%7D%7Cx"),
+    ("https://kemensos.go.id/berita/sosial–ragam", "https://kemensos.go.id/berita/sosial–ragam"),
+])
+def test_a_hand_typed_source_address_is_stored_as_a_valid_iri(tmp_path: Path, header: str, expected: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "release.txt").write_text(f"source: {header}\ntitle: Kunjungan\n\n{LONG}", encoding="utf-8")
+    assert "from 1 documents" in build([str(corpus)], tmp_path / "store", 1)
+    rows = kg_store.query(kg_store.open_store(tmp_path / "store"),
+                          "SELECT ?source WHERE { ?doc a kg:PressRelease ; dcterms:source ?source }", "csv")
+    assert rows.decode().split() == ["source", expected]
+
+
+def test_a_source_header_that_is_no_iri_is_left_out_and_the_rest_is_built(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "release.txt").write_text(f"source: http://[kemensos/berita\ntitle: Kunjungan\n\n{LONG}", encoding="utf-8")
+    assert "from 1 documents" in build([str(corpus)], tmp_path / "store", 1)
+    store = kg_store.open_store(tmp_path / "store")
+    assert b"false" in kg_store.query(store, "ASK { ?doc a kg:PressRelease ; dcterms:source ?source }")
+    assert b"true" in kg_store.query(store, 'ASK { ?doc dcterms:title "Kunjungan"@id }')

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import XSD
 
 from kg import iri
@@ -28,8 +28,9 @@ def extract(a: Analysis) -> None:
     a.add(doc, DCTERMS.language, Literal("id"), first, [], "document")
     a.add(doc, KG.sha256, Literal(a.doc.sha256), first, [], "document")
     a.add(doc, SDO.text, Literal(a.doc.raw), first, [], "document")
-    if a.doc.header.get("source", "").startswith(("http://", "https://", "file:")):
-        a.add(doc, DCTERMS.source, URIRef(a.doc.header["source"]), first, [], "header-source")
+    source = iri.address(a.doc.header.get("source", ""))
+    if source is not None:
+        a.add(doc, DCTERMS.source, source, first, [], "header-source")
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:]+(?:\+00:00|Z)?", a.doc.header.get("retrieved", "")):
         a.add(doc, PROV.generatedAtTime, Literal(a.doc.header["retrieved"], datatype=XSD.dateTime), first, [],
               "header-retrieved")
