@@ -54,7 +54,8 @@ def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
     """Copy `generation` into memory: a child process dumps it to N-Quads in a file, which is parsed
     here in bulk (in parallel, which a pipe would not allow). The dump runs elsewhere because a process
     that has opened RocksDB must not fork: its threads and locks do not survive a fork. Only paths are
-    handed to the child, no open files, so a worker forked meanwhile holds nothing of it."""
+    handed to the child, no open files, so a worker forked meanwhile holds nothing of it. The dump is
+    parsed leniently (IRIs not validated again): it is the store's own output, valid when it went in."""
     started = time.perf_counter()
     memory = Store()
     with tempfile.TemporaryDirectory(prefix="kg-snapshot-") as folder:
@@ -66,7 +67,7 @@ def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
         if child.wait() != 0:
             message = errors.read_text(errors="replace").strip() if errors.exists() else f"status {child.returncode}"
             raise OSError(f"dumping {generation} failed: {message[-500:]}")
-        memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS)
+        memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS, lenient=True)
     return Snapshot(generation, memory, len(memory), time.perf_counter() - started)
 
 
