@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Where a build's CPU goes: the whole build against the same build with the store write, or the
+validation too, left out.
+
+    .venv/bin/python bench/build_stages.py CORPUS [--jobs 1 2] [--repeat 2]
+
+CORPUS is a folder of releases, e.g. one that `build_throughput.py --keep DIR` wrote. Each variant
+runs `kg.build.build_store` from scratch in a fresh process (with a fresh analysis cache, so every
+release is extracted):
+
+* `build`: the real build;
+* `no store`: the same, but the quads handed to the store's loader are dropped (extraction, the
+  cache, rendering, derivation and validation still run);
+* `no store, no validation`: also without checking each release against the shapes.
+
+Printed per job count: releases per second, per core, CPU-ms per release (user + system time of
+the process and its workers) and each variant's ratio to the real build of the same round. The
+difference between `build` and `no store` is what the store costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+VARIANTS = ("build", "no store", "no store, no validation")
+
+
+def run_variant(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
+    """In this process: one build of `corpus` with the parts `variant` names switched off."""
+    from kg import build, emit, loader
+    from kg.cache import AnalysisCache
+    from kg.shapes import Report
+
+    if variant != "build":
+        loader.QuadLoader.add = lambda self, nquads: None  # type: ignore[method-assign]
+    if variant == "no store, no validation":
+        emit.Conformance.document = lambda self, slug, triples: (Report(0, ""), set())  # type: ignore[method-assign]
+    with tempfile.TemporaryDirectory(prefix="kg-stages-") as folder:
+        started = time.perf_counter()
+        result = build.build_store([corpus], Path(folder) / "store", None, AnalysisCache(Path(folder) / "cache"), jobs)
+        seconds = time.perf_counter() - started
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return {"documents": result.documents, "seconds": seconds, "cpu": cpu}
+
+
+def measure(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
+    """`run_variant` in a fresh interpreter, so no variant inherits another's patches, caches or memory."""
+    out = subprocess.run([sys.executable, __file__, "--child", variant, str(corpus), str(jobs)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{variant} (jobs {jobs}) failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", type=Path, nargs="?")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=2, help="rounds; medians reported, ratios paired by round")
+    parser.add_argument("--child", nargs=3, metavar=("VARIANT", "CORPUS", "JOBS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        variant, corpus, jobs = args.child
+        print(json.dumps(run_variant(variant, Path(corpus), int(jobs))))
+        return 0
+    if args.corpus is None or not args.corpus.is_dir():
+        parser.error("CORPUS must be a folder of releases")
+    print(f"{'variant':<26} {'jobs':>4} {'rel/s':>7} {'per core':>8} {'CPU ms/rel':>10} {'ratio rel/s':>11} {'ratio CPU':>9}")
+    for jobs in args.jobs:
+        rounds = []
+        for _ in range(args.repeat):
+            rounds.append({v: measure(v, args.corpus, jobs) for v in VARIANTS})
+        for variant in VARIANTS:
+            rate = [r[variant]["documents"] / r[variant]["seconds"] for r in rounds]
+            cpu = [1000 * r[variant]["cpu"] / r[variant]["documents"] for r in rounds]
+            rate_ratio = [a / (r["build"]["documents"] / r["build"]["seconds"]) for a, r in zip(rate, rounds)]
+            cpu_ratio = [c / (1000 * r["build"]["cpu"] / r["build"]["documents"]) for c, r in zip(cpu, rounds)]
+            print(f"{variant:<26} {jobs:>4} {statistics.median(rate):>7.1f} {statistics.median(rate) / jobs:>8.1f} "
+                  f"{statistics.median(cpu):>10.1f} {statistics.median(rate_ratio):>11.2f} {statistics.median(cpu_ratio):>9.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
