@@ -37,6 +37,12 @@ if str(ROOT) not in sys.path:
 VARIANTS = ("build", "no store", "no store, no validation")
 
 
+def _cpu_seconds() -> float:
+    """User + system time of this process and of its children that have been waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_variant(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
     """In this process: one build of `corpus` with the parts `variant` names switched off."""
     from kg import build, emit, loader
@@ -48,11 +54,9 @@ def run_variant(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
     if variant == "no store, no validation":
         emit.Conformance.document = lambda self, slug, triples: (Report(0, ""), set())  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory(prefix="kg-stages-") as folder:
-        started = time.perf_counter()
+        cpu, started = _cpu_seconds(), time.perf_counter()  # after the imports: the build's own time only
         result = build.build_store([corpus], Path(folder) / "store", None, AnalysisCache(Path(folder) / "cache"), jobs)
-        seconds = time.perf_counter() - started
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     return {"documents": result.documents, "seconds": seconds, "cpu": cpu}
 
 
@@ -63,6 +67,14 @@ def measure(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
     if out.returncode != 0:
         raise SystemExit(f"{variant} (jobs {jobs}) failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _rate(run: dict[str, float]) -> float:
+    return run["documents"] / run["seconds"]
+
+
+def _cpu_ms(run: dict[str, float]) -> float:
+    return 1000 * run["cpu"] / run["documents"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeat):
             rounds.append({v: measure(v, args.corpus, jobs) for v in VARIANTS})
         for variant in VARIANTS:
-            rate = [r[variant]["documents"] / r[variant]["seconds"] for r in rounds]
-            cpu = [1000 * r[variant]["cpu"] / r[variant]["documents"] for r in rounds]
-            rate_ratio = [a / (r["build"]["documents"] / r["build"]["seconds"]) for a, r in zip(rate, rounds)]
-            cpu_ratio = [c / (1000 * r["build"]["cpu"] / r["build"]["documents"]) for c, r in zip(cpu, rounds)]
+            rate = [_rate(r[variant]) for r in rounds]
+            cpu = [_cpu_ms(r[variant]) for r in rounds]
+            rate_ratio = [_rate(r[variant]) / _rate(r["build"]) for r in rounds]
+            cpu_ratio = [_cpu_ms(r[variant]) / _cpu_ms(r["build"]) for r in rounds]
             print(f"{variant:<26} {jobs:>4} {statistics.median(rate):>7.1f} {statistics.median(rate) / jobs:>8.1f} "
                   f"{statistics.median(cpu):>10.1f} {statistics.median(rate_ratio):>11.2f} {statistics.median(cpu_ratio):>9.2f}")
     return 0
