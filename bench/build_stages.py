@@ -5,7 +5,7 @@ validation too, left out.
     .venv/bin/python bench/build_stages.py CORPUS [--jobs 1 2] [--repeat 2]
 
 CORPUS is a folder of releases, e.g. one that `build_throughput.py --keep DIR` wrote. Each variant
-runs `kg.build.build_store` from scratch in a fresh process (with a fresh analysis cache, so every
+runs `kg.build.builder.build_store` from scratch in a fresh process (with a fresh analysis cache, so every
 release is extracted):
 
 * `build`: the real build;
@@ -45,9 +45,11 @@ def _cpu_seconds() -> float:
 
 def run_variant(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
     """In this process: one build of `corpus` with the parts `variant` names switched off."""
-    from kg import build, emit, loader
-    from kg.cache import AnalysisCache
-    from kg.shapes import Report
+    from kg.build import builder as build
+    from kg.build import emit
+    from kg.build.cache import AnalysisCache
+    from kg.store import loader
+    from kg.validate.shapes import Report
 
     if variant != "build":
         loader.QuadLoader.add = lambda self, nquads: None  # type: ignore[method-assign]

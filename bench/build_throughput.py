@@ -47,9 +47,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.provenance import git_state, machine  # noqa: E402
-from kg.document import read_document  # noqa: E402
-from kg.pipeline import DEFAULT_CORPUS, collect_inputs  # noqa: E402
-from kg.text import DATELINE, normalise, split_sentences  # noqa: E402
+from kg.build.inputs import DEFAULT_CORPUS, collect_inputs  # noqa: E402
+from kg.extract.document import read_document  # noqa: E402
+from kg.extract.text import DATELINE, normalise, split_sentences  # noqa: E402
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")

@@ -300,7 +300,7 @@ def _evaluator_bucket(funcs: list[str]) -> str:
     if nxt == "write_results":
         if any(f.startswith(("_JsonRows", "_XmlRows", "_CsvRows", "_TsvRows", "_json_term", "_xml_term", "JSONEncoder",
                              "dumps", "_csv_field", "_tsv_field")) for f in rest):
-            return "serialising solutions in Python (kg.results)"
+            return "serialising solutions in Python (kg.query.results)"
         if rest[-1] == "_write_solutions":
             return "iterating solutions (engine, lazy evaluation)"
         if "_write_triples" in rest:

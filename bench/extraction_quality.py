@@ -4,8 +4,8 @@
     .venv/bin/python bench/extraction_quality.py [--json] [--errors] [--no-merge] [--gold DIR] [STEM…]
 
 For every gold file `bench/gold/<stem>.json` the named document is run through the pipeline
-(`kg.pipeline.analyse`), all gold documents together and, as `build_dataset` does, followed by the
-cross-document person merges of `kg.resolution` (`--no-merge` skips them). The pipeline's facts are
+(`kg.extract.pipeline.analyse`), all gold documents together and, as `build_dataset` does, followed by the
+cross-document person merges of `kg.rdf.resolution` (`--no-merge` skips them). The pipeline's facts are
 mapped to the gold's fact types, both sides become sets of plain tuples, and every fact type is scored
 with precision, recall and F1 per document and micro-averaged over the corpus.
 
@@ -314,7 +314,7 @@ def _gold_relations(gold: Gold, raw: str) -> None:
         elif rel == "cooperation_topic":
             _put(gold, rel, (item["subject"], norm(item["object"])), optional)
         elif rel == "approach":
-            from kg.document import slugify
+            from kg.graph.iri import slugify
             _put(gold, rel, (item["subject"], slugify(item["object"])), optional)
         elif rel in RELATION_TYPES:
             _put(gold, rel, (item["subject"], item["object"]), optional)
@@ -352,10 +352,10 @@ def _gold_numbers(gold: Gold, raw: str) -> None:
 
 def analyse_documents(paths: list[Path], merge: bool = True) -> dict[Path, Any]:
     """Run the pipeline as the build does: every document, then the cross-document person merges."""
-    from kg.pipeline import analyse_paths
+    from kg.build.dataset import analyse_paths
     analyses = analyse_paths(paths)
     if merge:
-        from kg.resolution import apply_merges, people, person_merges
+        from kg.rdf.resolution import apply_merges, people, person_merges
         apply_merges(analyses, person_merges(people(a) for a in analyses))
     return {a.doc.path: a for a in analyses}
 
@@ -363,7 +363,8 @@ def analyse_documents(paths: list[Path], merge: bool = True) -> dict[Path, Any]:
 def reference_facts() -> list[tuple[Any, Any, Any]]:
     """The curated reference graph (lexicons), as the build writes it into `graph/reference`."""
     from rdflib import Graph
-    from kg.reference import reference_graph
+
+    from kg.reference.graph import reference_graph
     return list(reference_graph(Graph()))
 
 
@@ -374,7 +375,7 @@ def pipeline_facts(analysis: Any, gold: Gold, reference: list[tuple[Any, Any, An
     With `reference`, the reference graph's org:unitOf / org:subOrganizationOf / kg:basedIn /
     schema:provider triples about entities of this document count as predicted too (rule
     "reference-graph"): what a query over the built graph sees, although no sentence states them."""
-    from kg.vocab import ID, KG, ORG, RDF, RDFS, SDO
+    from kg.graph.vocab import ID, KG, ORG, RDF, RDFS, SDO
 
     base = str(ID)
     out: dict[str, set[Fact]] = defaultdict(set)

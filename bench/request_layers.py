@@ -6,7 +6,7 @@ one process, the layers interleaved request by request (so a noisy machine hits 
 
 Layers (each includes the ones above it), all on the in-memory copy of the store the server serves from:
   engine        Store.query() + pyoxigraph's own (Rust) SPARQL-JSON / N-Triples serialiser
-  evaluate      kg.evaluator.evaluate(): + union default graph, prefixes, the row count, the spool
+  evaluate      kg.query.evaluator.evaluate(): + union default graph, prefixes, the row count, the spool
   flask         the Flask app through werkzeug's test client, evaluating in-process as a worker does, result
                 cache off: + request parsing, federation check, negotiation, response object, ETag, gzip
                 (the same Accept / Accept-Encoding headers as the load generator)
@@ -64,12 +64,11 @@ def main() -> int:
     a = ap.parse_args()
 
     sys.path.insert(0, str(a.shared))
+    import pyoxigraph as ox
     from sparqlmix import load_queries  # noqa: E402
 
-    import pyoxigraph as ox
-
-    from kg.evaluator import QueryJob, evaluate
-    from kg.snapshot import generation_name, load_snapshot
+    from kg.query.evaluator import QueryJob, evaluate
+    from kg.store.snapshot import generation_name, load_snapshot
     from server.app import create_app
     from server.config import ServerConfig
 

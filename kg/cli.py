@@ -22,8 +22,8 @@ from typing import NamedTuple
 
 from rdflib import Dataset, Graph
 
-from kg import store
 from kg.errors import DocumentError, KGError, QueryError, ValidationError
+from kg.store import generations as store
 
 PROG = "kemensos-kg"
 STORE_ENV = "KEMENSOS_KG_STORE"
@@ -77,7 +77,7 @@ def _union_graph(dataset: Dataset) -> Graph:
 
 def _validate(dataset: Dataset, what: str) -> None:
     """Raise ValidationError, carrying the SHACL report, unless ``dataset`` conforms."""
-    from kg.validate import validate_graph
+    from kg.validate.shacl import validate_graph
 
     report = validate_graph(_union_graph(dataset))
     if not report.conforms:
@@ -111,9 +111,9 @@ def _positive(value: str) -> int:
 
 def build(inputs: Sequence[str], store_dir: Path, jobs: int | None = None) -> str:
     """Extract, validate and swap in a new store; returns the one-line summary."""
-    from kg import ingest
-    from kg.build import build_store
-    from kg.cache import AnalysisCache
+    from kg.build.builder import build_store
+    from kg.build.cache import AnalysisCache
+    from kg.extract import ingest
 
     started = time.perf_counter()
     for item in inputs:

@@ -1,22 +1,32 @@
-"""The application factory: configuration, what answers queries, error pages, CORS and health."""
+"""The application factory: it only assembles — configuration and the query runner into the app's
+extensions (read through `server.context`), the blueprints, error pages, CORS and health."""
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from kg.errors import KGError
-from kg.evaluator import Evaluator, InlineEvaluator, QueryJob, QueryResult, current_generation
-from kg.federation import FederationPolicy
-from kg.result_cache import ResultCache, Runner
-from kg.snapshot import Stores
+from kg.query.evaluator import Evaluator, InlineEvaluator, QueryJob, QueryResult, current_generation
+from kg.query.federation import FederationPolicy
+from kg.query.result_cache import ResultCache, Runner
+from kg.store.snapshot import Stores
+from server import conditional
 from server.config import ServerConfig
+from server.description import bp as description_bp
+from server.errors import status_of
+from server.explorer import bp as explorer_bp
+from server.graph_store import bp as graph_store_bp
+from server.linked_data import bp as linked_data_bp
+from server.negotiation import negotiate
+from server.pages import bp as pages_bp
+from server.rendering import render
+from server.search import bp as search_bp
+from server.sparql import bp as sparql_bp
 
 
 class EvaluatorPool:
@@ -46,37 +56,12 @@ class EvaluatorPool:
 
 def _browser_wants_html() -> bool:
     """Browsers get error pages; every other client (curl's */*, SPARQL libraries) plain text."""
-    from server.negotiation import negotiate
     return negotiate(request.headers.get("Accept"), ["text/plain", "text/html"]) == "text/html"
-
-
-def config() -> ServerConfig:
-    return current_app.extensions["kg_config"]
-
-
-def runner() -> Runner:
-    return current_app.extensions["kg_runner"]
-
-
-@contextlib.contextmanager
-def time_limit() -> Iterator[None]:
-    """The query time limit of a worker that evaluates queries itself (none is needed, and none is
-    installed, when they run in killable child processes)."""
-    watchdog = current_app.extensions.get("kg_watchdog")
-    if watchdog is None:
-        yield
-        return
-    with watchdog.guard(request.environ.get("gunicorn.socket")):
-        yield
 
 
 def _make_runner(cfg: ServerConfig, stores: Stores) -> Runner:
     inner: Runner = InlineEvaluator(stores) if cfg.evaluation == "worker" else EvaluatorPool(cfg)
     return ResultCache(inner, stores.generation, cfg.cache_mb << 20) if cfg.cache_mb > 0 else inner
-
-
-def policy() -> FederationPolicy:
-    return current_app.extensions["kg_policy"]
 
 
 def create_app(cfg: ServerConfig) -> Flask:
@@ -89,29 +74,13 @@ def create_app(cfg: ServerConfig) -> Flask:
     app.extensions["kg_runner"] = _make_runner(cfg, stores)
     app.extensions["kg_policy"] = FederationPolicy.from_strings(cfg.service_allow)
 
-    from server.description import bp as description_bp
-    from server.graph_store import bp as graph_store_bp
-    from server.sparql import bp as sparql_bp
-
-    app.register_blueprint(sparql_bp)
-    app.register_blueprint(description_bp)
-    app.register_blueprint(graph_store_bp)
-
-    from server.explorer import bp as explorer_bp
-    from server.linked_data import bp as linked_data_bp
-    from server.pages import bp as pages_bp
-    from server.search import bp as search_bp
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(linked_data_bp)
-    app.register_blueprint(search_bp)
-    app.register_blueprint(explorer_bp)
+    for blueprint in (sparql_bp, description_bp, graph_store_bp, pages_bp, linked_data_bp, search_bp, explorer_bp):
+        app.register_blueprint(blueprint)
 
     @app.before_request
     def _start_clock() -> None:
         g.started = time.perf_counter()
 
-    from server import conditional
     conditional.register(app)
 
     @app.after_request
@@ -134,7 +103,6 @@ def create_app(cfg: ServerConfig) -> Flask:
         if exc.code == 405:
             description = f"{request.method} is not supported here; allowed: {', '.join(exc.valid_methods or [])}"
         if _browser_wants_html():
-            from server.pages import render
             body = render("error.html", title=f"{exc.code} {exc.name}", jsonld={}, code=exc.code, name=exc.name,
                           description=description)
             response = Response(body, status=exc.code, mimetype="text/html")
@@ -147,7 +115,6 @@ def create_app(cfg: ServerConfig) -> Flask:
 
     @app.errorhandler(KGError)
     def _kg_error(exc: KGError) -> Response:
-        from server.errors import status_of
         return Response(f"{exc}\n", status=status_of(exc), mimetype="text/plain")
 
     @app.get("/healthz")

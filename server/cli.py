@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kg import cli as kg_cli
-from kg.evaluator import current_generation
+from kg.query.evaluator import current_generation
 from server.config import ServerConfig
 
 

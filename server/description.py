@@ -17,11 +17,11 @@ from pyoxigraph import RdfFormat, Store
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
-from kg.evaluator import current_generation
-from kg.vocab import BASE, ID, PREFIXES
-from server.app import config
+from kg.graph.vocab import BASE, ID, PREFIXES
+from kg.query.evaluator import current_generation
+from server.context import config
 from server.negotiation import negotiate
-from server.sparql import run_query
+from server.query_runner import run_query
 
 bp = Blueprint("description", __name__)
 

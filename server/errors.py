@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kg.errors import KGError, QueryError, StoreError
-from kg.evaluator import EvaluationError, NotAcceptable, QueryTimeout, ServiceFailed
-from kg.federation import FederationRefused
+from kg.query.evaluator import EvaluationError, NotAcceptable, QueryTimeout, ServiceFailed
+from kg.query.federation import FederationRefused
 
 STATUS: tuple[tuple[type[KGError], int], ...] = (
     (FederationRefused, 403),

@@ -16,11 +16,24 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request
 
-from kg.vocab import BASE, DERIVED_GRAPH, KG, PREFIXES
+from kg.graph.vocab import BASE, DERIVED_GRAPH, KG, PREFIXES
 from server.graph_data import (
-    DCT_TITLE, OWL_SAMEAS, RDF_TYPE, SCHEMA_SAMEAS, compact, href, iri_of_path, iri_ref, is_entity_iri, kind_of,
-    local_path, names_of, select, vocabulary,
+    DCT_TITLE,
+    OWL_SAMEAS,
+    RDF_TYPE,
+    SCHEMA_SAMEAS,
+    compact,
+    href,
+    iri_of_path,
+    iri_ref,
+    is_entity_iri,
+    kind_of,
+    local_path,
+    names_of,
+    select,
+    vocabulary,
 )
+from server.rendering import render
 
 bp = Blueprint("explorer", __name__)
 
@@ -98,7 +111,6 @@ FEATURED = ("id/person/harry-hikmat", "id/visit/2022-11-09-delegasi-kemensos-fuk
 
 @bp.get("/explore")
 def explore() -> str:
-    from server.pages import render
 
     raw = request.args.get("iri")
     if not raw:

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 
 from flask import current_app
 
-from kg.evaluator import current_generation
-from kg.vocab import BASE, DERIVED_GRAPH, DOC, GRAPH, ID, KG, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
-from server.app import config
-from server.sparql import run_query
+from kg.graph.vocab import BASE, DERIVED_GRAPH, DOC, GRAPH, ID, KG, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
+from kg.query.evaluator import current_generation
+from server.context import config
+from server.query_runner import run_query
 
 T = TypeVar("T")
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
-from kg import store
 from kg.errors import QueryError
-from server.app import config
+from kg.store import generations as store
+from server.context import config
 from server.negotiation import choose_formats
-from server.sparql import _authorise_update, result_response, run_query
+from server.query_runner import authorise_update, result_response, run_query
 
 bp = Blueprint("graph_store", __name__)
 
@@ -49,7 +49,7 @@ def graph_store() -> Response:
         if request.method == "HEAD":
             response.response = []
         return response
-    _authorise_update()
+    authorise_update()
     return _write(graph)
 
 

@@ -21,12 +21,21 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
 
-from kg.vocab import BASE
+from kg.graph.vocab import BASE
+from server import ontology_doc, pages
 from server.graph_data import ask, documents, iri_ref, named_graphs, select
 from server.negotiation import negotiate
 from server.rdf_views import (
-    MEDIA_SUFFIX, ONTOLOGY_IRI, RDF_SUFFIXES, SUFFIX_MEDIA, describe_triples, graph_triples, link_header,
-    ontology_triples, ontology_turtle, serialise,
+    MEDIA_SUFFIX,
+    ONTOLOGY_IRI,
+    RDF_SUFFIXES,
+    SUFFIX_MEDIA,
+    describe_triples,
+    graph_triples,
+    link_header,
+    ontology_triples,
+    ontology_turtle,
+    serialise,
 )
 
 bp = Blueprint("linked_data", __name__)
@@ -65,7 +74,6 @@ def view_of(path: str) -> str | None:
 
 
 def _html(view: str, iri: str) -> str:
-    from server import ontology_doc, pages
 
     if view == "ontology":
         return ontology_doc.ontology_page()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS
+from kg.query.results import GRAPH_FORMATS, SOLUTION_FORMATS
 
 #: short names and common aliases a `format=` parameter may use, per result family
 FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {

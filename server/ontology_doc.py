@@ -16,9 +16,10 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.vocab import KG, PREFIXES
+from kg.graph.vocab import KG, PREFIXES
 from server.graph_data import STANDARD_LABELS, cached, compact, select
 from server.rdf_views import ONTOLOGY_IRI, ontology_triples, ontology_turtle, to_jsonld
+from server.rendering import render
 
 VANN = "http://purl.org/vocab/vann/"
 KINDS = (
@@ -134,7 +135,6 @@ def instance_counts() -> dict[str, int]:
 
 
 def ontology_page() -> str:
-    from server.pages import render
 
     doc = _documentation(ontology_turtle())
     counts = instance_counts()

@@ -15,42 +15,43 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
-from markupsafe import Markup
+from flask import Blueprint, abort, request
 
-from kg.vocab import BASE, DERIVED_GRAPH, KG, PREFIXES
-from server.app import config
+from kg.graph.vocab import BASE, DERIVED_GRAPH, KG, PREFIXES
 from server.graph_data import (
-    DCT_TITLE, NAME_PREDICATES, OWL_SAMEAS, RDF_TYPE, SCHEMA_SAMEAS, SKOS_ALT, Names, Term, cached, compact,
-    documents, fallback_label, graph_source, href, iri_ref, is_entity_iri, kind_of, local_path, named_graphs, names_of,
-    raw_text, select, vocabulary,
+    DCT_TITLE,
+    NAME_PREDICATES,
+    OWL_SAMEAS,
+    RDF_TYPE,
+    SCHEMA_SAMEAS,
+    SKOS_ALT,
+    Names,
+    Term,
+    cached,
+    compact,
+    documents,
+    fallback_label,
+    graph_source,
+    href,
+    iri_ref,
+    is_entity_iri,
+    kind_of,
+    local_path,
+    named_graphs,
+    names_of,
+    raw_text,
+    select,
+    vocabulary,
 )
-from server.negotiation import negotiate
-from server.provenance import SentenceEvidence, document_spans, evidence_for, highlight_sentence, \
-    render_document_text
-from server.rdf_views import alternates, describe_triples, script_json, to_jsonld
+from server.provenance import SentenceEvidence, document_spans, evidence_for, highlight_sentence, render_document_text
+from server.rdf_views import describe_triples, to_jsonld
+from server.rendering import LISTS, render
+from server.search import normalise
 
 bp = Blueprint("pages", __name__)
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-
-#: the lists of the home page: path name → (title, Indonesian title, class, one-line description)
-LISTS: dict[str, tuple[str, str, str, str]] = {
-    "people": ("People", "Orang", str(KG.Person), "officials, delegation members and hosts named in the releases"),
-    "organisations": ("Organisations", "Organisasi", str(KG.Organisation), "ministries, units, sentra, companies, governments"),
-    "programmes": ("Programmes", "Program", str(KG.Program), "social programmes such as ATENSI"),
-    "places": ("Places", "Tempat", str(KG.Place), "countries, provinces, regencies and cities"),
-    "visits": ("Visits", "Kunjungan", str(KG.Visit), "delegation visits and their hosts"),
-    "posts": ("Posts", "Jabatan", str(KG.Post), "posts in organisations and who holds them"),
-    "cooperation": ("Cooperation", "Kerja sama", str(KG.Cooperation), "cooperation established, hoped for or explored"),
-    "statistics": ("Figures", "Angka", str(KG.Statistic), "figures stated in the releases"),
-    "quotes": ("Quotes", "Kutipan", str(KG.Quote), "direct quotations and their speakers"),
-    "directives": ("Directives", "Arahan", str(KG.Directive), "directives and who issued them"),
-}
-MAIN_LISTS = ("people", "organisations", "programmes", "places", "visits")
 #: predicates pointing at a node that only say where a span or assertion is: shown as provenance instead
 PROVENANCE_INCOMING = (PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object", str(KG.refersTo),
                        PREFIXES["oa"] + "hasSource", PREFIXES["nif"] + "referenceContext", PREFIXES["prov"] + "used")
@@ -62,23 +63,6 @@ XSD = PREFIXES["xsd"]
 
 
 # -- shared ----------------------------------------------------------------------------------------
-
-def wants_html() -> bool:
-    """A browser asking for a page: text/html preferred over every RDF type the endpoint offers."""
-    offers = ["text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples", "text/html"]
-    return negotiate(request.headers.get("Accept"), offers) == "text/html"
-
-
-def render(template: str, *, title: str, jsonld: Any, iri: str | None = None, **context: Any) -> str:
-    base_path = None
-    if iri is not None:
-        base_path = local_path(iri)
-        if base_path and "#" in base_path:
-            base_path = None
-    return render_template(
-        template, title=title, jsonld=Markup(script_json(jsonld)), iri=iri,
-        alternates=alternates(base_path) if base_path else [], lists=LISTS, main_lists=MAIN_LISTS, **context)
-
 
 def _context() -> dict[str, str]:
     return dict(PREFIXES)
@@ -376,7 +360,6 @@ def list_members(cls: str) -> list[dict[str, Any]]:
             members.append({"iri": iri, "href": href(iri), "text": names[iri].best, "lang": names[iri].best_lang,
                             "en": names[iri].english, "types": [vocab.label(t).en for t in specific],
                             "kind": kind_of(iri)})
-        from server.search import normalise
         members.sort(key=lambda m: normalise(m["text"]))
         return members
 
@@ -430,40 +413,4 @@ def browse(name: str) -> str:
 
 # -- the query editor --------------------------------------------------------------------------------
 
-def competency_queries() -> list[dict[str, str]]:
-    """`queries/*.rq` with the question of their `# Question (en):` / `# Pertanyaan (id):` lines."""
-    out = []
-    for path in sorted(QUERIES_DIR.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        en = re.search(r"^#\s*Question \(en\):\s*(.+)$", text, re.M)
-        id_ = re.search(r"^#\s*Pertanyaan \(id\):\s*(.+)$", text, re.M)
-        out.append({"name": path.stem, "file": path.name, "question": en.group(1).strip() if en else path.stem,
-                    "question_id": id_.group(1).strip() if id_ else "", "query": text})
-    return out
-
-
-def default_query() -> str:
-    prefixes = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
-    return (prefixes + "\n\n# People and the posts they hold\nSELECT ?person ?name ?post WHERE {\n"
-            "  ?person a kg:Person ; schema:name ?name .\n  OPTIONAL { ?person schema:jobTitle ?post }\n}\n"
-            "ORDER BY ?name\nLIMIT 50\n")
-
-
-def query_editor() -> Response:
-    """YASGUI, served from this project, for a browser's GET /sparql."""
-    queries = competency_queries()
-    endpoint = request.base_url
-    jsonld = {"@context": {**_context(), "sd": "http://www.w3.org/ns/sparql-service-description#"},
-              "@id": endpoint, "@type": "sd:Service", "sd:endpoint": {"@id": endpoint},
-              "schema:hasPart": [{"@type": "schema:Question", "schema:name": q["question"], "schema:text": q["query"],
-                                  "schema:identifier": q["file"]} for q in queries]}
-    html = render("sparql.html", title="SPARQL query editor", jsonld=jsonld, queries=queries,
-                  editor_config=Markup(script_json({"endpoint": endpoint, "defaultQuery": default_query(),
-                                                    "prefixes": PREFIXES,
-                                                    "queries": {q["name"]: q["query"] for q in queries},
-                                                    "timeout": config().timeout})))
-    return Response(html, mimetype="text/html", headers={"Vary": "Accept"})
-
-
-__all__ = ["bp", "wants_html", "query_editor", "resource_page", "document_page", "graph_page", "render",
-           "value_view", "property_view", "LISTS"]
+__all__ = ["bp", "resource_page", "document_page", "graph_page", "value_view", "property_view"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from kg.vocab import KG, OA, PREFIXES, PROV
+from kg.graph.vocab import KG, OA, PREFIXES, PROV
 from server.graph_data import Term, href, iri_ref, kind_of, raw_text, select
 
 RDF = PREFIXES["rdf"]

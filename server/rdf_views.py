@@ -20,8 +20,8 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from kg.validate import ONTOLOGY_PATH
-from kg.vocab import BASE, KG, OA, ONTOLOGY_GRAPH, PREFIXES
+from kg.graph.vocab import BASE, KG, OA, ONTOLOGY_GRAPH, PREFIXES
+from kg.validate.shacl import ONTOLOGY_PATH
 from server.graph_data import NAME_PREDICATES, RDF_TYPE, compact, construct_ntriples, iri_ref
 
 XSD_STRING = PREFIXES["xsd"] + "string"

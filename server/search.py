@@ -19,8 +19,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from kg.vocab import DOC, ID, KG
+from kg.graph.vocab import DOC, ID, KG
 from server.graph_data import SEARCH_PREDICATES, cached, href, kind_of, select, vocabulary
+from server.rendering import render
 
 bp = Blueprint("search", __name__)
 
@@ -152,7 +153,6 @@ def _wants_json() -> bool:
 
 @bp.get("/search")
 def search_page() -> Response | str:
-    from server.pages import render
 
     q = request.args.get("q", "").strip()[:200]
     results = search(q) if q else []

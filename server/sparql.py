@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-import hmac
 import time
-import zlib
-from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Blueprint, Response, abort, request
 
-from kg import store
 from kg.errors import QueryError
-from kg.evaluator import EvaluationError, QueryJob, QueryResult, ServiceFailed
-from server.app import config, policy, runner, time_limit
-from server.negotiation import choose_formats, negotiate
+from kg.store import generations as store
+from server.context import config, policy
+from server.description import service_description
+from server.negotiation import choose_formats
+from server.query_editor import query_editor
+from server.query_runner import authorise_update, result_response, run_query
+from server.rendering import wants_html
 
 bp = Blueprint("sparql", __name__)
 
@@ -75,80 +75,8 @@ def _operation() -> tuple[str, str | None, list[str], list[str]]:
                "application/sparql-update or application/x-www-form-urlencoded")
 
 
-GZIP_LEVEL = 1  # a third of level 6's time for ~10 % more bytes: results are made per request, not stored
-GZIP_MIN_BYTES = 1400  # a body that fits one packet gains nothing from compression
-
-
-def _gzip(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
-    for chunk in chunks:
-        data = compressor.compress(chunk)
-        if data:
-            yield data
-    yield compressor.flush()
-
-
-def _accepts_gzip() -> bool:
-    """`Accept-Encoding` names gzip (or *) with a q above 0."""
-    header = request.headers.get("Accept-Encoding", "")
-    return bool(header) and negotiate(header.replace("*", "gzip"), ["gzip"]) == "gzip"
-
-
-def result_response(result: QueryResult, status: int = 200) -> Response:
-    """Stream a finished result; spool files are read in chunks and removed afterwards."""
-    mimetype = result.media_type
-    content_type = f"{mimetype}; charset=utf-8" if mimetype.startswith("text/") or mimetype.endswith(("json", "xml")) else mimetype
-    body: Iterator[bytes] = result.chunks()
-    headers = {
-        "Vary": "Accept, Accept-Encoding",
-        "X-Query-Time": f"{result.seconds:.4f}",
-        "X-Result-Rows": str(result.rows),
-    }
-    if "cache" in result.extra:
-        headers["X-Cache"] = result.extra["cache"]
-    if result.truncated:
-        headers["X-Result-Truncated"] = f"true; limit={config().max_rows}"
-    if result.size >= GZIP_MIN_BYTES and _accepts_gzip():
-        body = _gzip(body)
-        headers["Content-Encoding"] = "gzip"
-    else:
-        headers["Content-Length"] = str(result.size)
-    response = Response(stream_with_context(body), status=status, headers=headers, content_type=content_type)
-    response.direct_passthrough = True
-    response.headers["X-Result-Bytes"] = str(result.size)
-    return response
-
-
-def run_query(text: str, default_graphs: list[str], named_graphs: list[str],
-              solutions_format: str | None, graph_format: str | None) -> QueryResult:
-    federated = policy().check(text)
-    job = QueryJob(text, solutions_format, graph_format, tuple(default_graphs), tuple(named_graphs), config().max_rows,
-                   base_iri=request.base_url)
-    try:
-        with time_limit():
-            return runner().run(job)
-    except EvaluationError as exc:
-        if federated:  # the allowed remote endpoint failed, not this server
-            raise ServiceFailed(f"a SERVICE endpoint failed: {exc}") from exc
-        raise
-
-
-def _authorise_update() -> None:
-    cfg = config()
-    if cfg.read_only:
-        abort(403, "this endpoint is read-only: updates are enabled only when the server is started with a token")
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        response = Response("401 Unauthorized: updates need 'Authorization: Bearer <token>'\n", status=401, mimetype="text/plain")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="kemensos-kg"'
-        abort(response)
-    if not hmac.compare_digest(token.strip().encode(), (cfg.update_token or "").encode()):
-        abort(403, "the bearer token is not the one this server was started with")
-
-
 def run_update(text: str) -> Response:
-    _authorise_update()
+    authorise_update()
     policy().check(text)
     started = time.perf_counter()
     base = request.base_url  # the protocol's service-defined BASE: the endpoint itself
@@ -170,10 +98,8 @@ def sparql() -> Response:
         return Response(status=204, headers={"Allow": "GET, POST, OPTIONS"})
     kind, text, default_graphs, named_graphs = _operation()
     if kind == "none":
-        from server.pages import query_editor, wants_html
         if wants_html():  # a browser: the query editor; RDF clients: the service description
             return query_editor()
-        from server.description import service_description
         return service_description()
     if kind == "update":
         if default_graphs or named_graphs:

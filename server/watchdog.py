@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from kg.evaluator import QueryTimeout
+from kg.query.evaluator import QueryTimeout
 
 EXIT_CODE = 75  # EX_TEMPFAIL: the worker ended on purpose; not one of gunicorn's fatal codes (3, 4)
 

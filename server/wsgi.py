@@ -1,7 +1,7 @@
 """Serving the app with gunicorn.
 
 The master process loads the app once and, in a background thread, an in-memory copy of the
-store's current generation (`kg.snapshot`); workers are forked from it and share that copy
+store's current generation (`kg.store.snapshot`); workers are forked from it and share that copy
 copy-on-write. Until the copy is ready, and whenever `current` moves on (a rebuild, an update),
 workers read the on-disk generation; when a new copy is ready the master replaces its workers
 (gunicorn's graceful reload). Workers evaluate queries in their own threads, with no process hop;
@@ -20,7 +20,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kg.snapshot import Stores, generation_name, load_snapshot
+from kg.store.snapshot import Stores, generation_name, load_snapshot
 from server.app import create_app
 from server.config import ServerConfig
 from server.watchdog import Watchdog

@@ -8,10 +8,12 @@ import pytest
 from pyoxigraph import Store
 from rdflib import Dataset
 
-from kg import store as kg_store
-from kg.facts import Analysis
-from kg.pipeline import DEFAULT_CORPUS, analyse, build_dataset
-from kg.document import read_document
+from kg.build.dataset import build_dataset
+from kg.build.inputs import DEFAULT_CORPUS
+from kg.extract.document import read_document
+from kg.extract.facts import Analysis
+from kg.extract.pipeline import analyse
+from kg.store import generations as kg_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUNDING = DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt"

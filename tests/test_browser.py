@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from server_process import running_server
 
 CHROMIUM = os.environ.get("KEMENSOS_KG_CHROMIUM", "/usr/bin/chromium")

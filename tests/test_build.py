@@ -12,14 +12,14 @@ import pytest
 from pyoxigraph import RdfFormat, parse
 from rdflib import Dataset, Graph
 
-from kg import conformance
-from kg import store as kg_store
-from kg.build import build_store
-from kg.cache import AnalysisCache
+from kg.build.builder import build_store
+from kg.build.cache import AnalysisCache
+from kg.build.inputs import DEFAULT_CORPUS
 from kg.cli import build
 from kg.errors import ValidationError
-from kg.pipeline import DEFAULT_CORPUS
-from kg.validate import load_shapes
+from kg.store import generations as kg_store
+from kg.validate import conformance
+from kg.validate.shacl import load_shapes
 
 BLANK = re.compile(r"_:[A-Za-z0-9]+")
 LONG = "JAKARTA (9 November 2022) - Kepala Sentra \"Handayani\" di Jakarta Romal Uli Jaya Sinaga menerima tamu.\n"

@@ -22,11 +22,11 @@ from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDFS, SDO
 
 import kg
-from kg import store
-from kg.build import BuildResult
+from kg.build.builder import BuildResult
 from kg.cli import main
 from kg.errors import ValidationError
-from kg.vocab import DERIVED_GRAPH, DOC, ID, KG, ONTOLOGY_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, DOC, ID, KG, ONTOLOGY_GRAPH
+from kg.store import generations as store
 
 SELECT_NAMES = "SELECT ?n WHERE { ?s schema:name ?n } ORDER BY ?n"
 

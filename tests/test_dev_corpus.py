@@ -12,11 +12,12 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg import iri
-from kg.document import read_document
-from kg.facts import Analysis
-from kg.pipeline import DEFAULT_CORPUS, analyse
-from kg.vocab import DCTERMS, ID, KG, ORG, RDF, SDO
+from kg.build.inputs import DEFAULT_CORPUS
+from kg.extract.document import read_document
+from kg.extract.facts import Analysis
+from kg.extract.pipeline import analyse
+from kg.graph import iri
+from kg.graph.vocab import DCTERMS, ID, KG, ORG, RDF, SDO
 
 DEV = sorted((DEFAULT_CORPUS / "dev").glob("*.txt"))
 FOUNDING = DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from kg import entities
-from kg.document import read_document
-from kg.mentions import Mention, MentionFinder
-from kg.pipeline import DEFAULT_CORPUS
-from kg.text import normalise
+from kg.build.inputs import DEFAULT_CORPUS
+from kg.extract import entities
+from kg.extract.document import read_document
+from kg.extract.mentions import Mention, MentionFinder
+from kg.extract.text import normalise
 
 FOUNDING = DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt"
 DEV = DEFAULT_CORPUS / "dev"

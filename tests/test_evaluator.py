@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from kg import store as kg_store
 from kg.errors import QueryError
-from kg.evaluator import Evaluator, QueryJob, QueryTimeout, names_its_dataset
+from kg.query.evaluator import Evaluator, QueryJob, QueryTimeout, names_its_dataset
+from kg.store import generations as kg_store
 
 DATA = """
 <http://ex/a> <http://ex/p> "in g1" <http://ex/g1> .

@@ -9,9 +9,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg import iri
-from kg.facts import Analysis, Fact
-from kg.vocab import DCTERMS, KG, ORG, RDF, SDO
+from kg.extract.facts import Analysis, Fact
+from kg.graph import iri
+from kg.graph.vocab import DCTERMS, KG, ORG, RDF, SDO
 
 SLUG = "2022-11-09-delegasi-kemensos-fukuoka"
 VISIT = iri.entity(f"visit/{SLUG}")

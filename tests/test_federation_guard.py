@@ -16,11 +16,18 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from kg import federation
 from kg.errors import KGError
-from kg.federation import (AddressClass, FederationPolicy, FederationRefused, ServiceTarget,
-                           classify_address, resolve_iri, service_targets)
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
+from kg.query import federation
+from kg.query.federation import (
+    AddressClass,
+    FederationPolicy,
+    FederationRefused,
+    ServiceTarget,
+    classify_address,
+    resolve_iri,
+    service_targets,
+)
 
 EX = "PREFIX ex: <http://example.org/ns#>\n"
 

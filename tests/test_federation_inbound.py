@@ -26,9 +26,8 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
-from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
-
 from server_process import ServerHandle, running_server
+from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
 PERSON = "https://w3id.org/kemensos-kg/id/person/harry-hikmat"
 NAME = "Harry Hikmat"

@@ -2,7 +2,7 @@
 
 Three `kemensos-kg serve` processes on ephemeral ports of 127.0.0.1, started once for the module:
 
-* ``remote``: a second endpoint over a tiny store (a few triples loaded with ``kg.store.load_files``);
+* ``remote``: a second endpoint over a tiny store (a few triples loaded with ``kg.store.generations.load_files``);
 * ``federating``: the bundled corpus, started with ``--service-allow`` naming the remote endpoint and
   a local redirector;
 * ``closed``: the bundled corpus with no allow-list (the default).
@@ -27,9 +27,9 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
-
-from kg.store import load_files
 from server_process import ServerHandle, running_server
+
+from kg.store.generations import load_files
 
 PERSON = "https://w3id.org/kemensos-kg/id/person/harry-hikmat"
 NAME = "Harry Hikmat"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.document import read_document
-from kg.facts import Analysis
-from kg.pipeline import analyse
-from kg.vocab import KG, SDO
+from kg.extract.document import read_document
+from kg.extract.facts import Analysis
+from kg.extract.pipeline import analyse
+from kg.graph.vocab import KG, SDO
 
 
 def run(tmp_path: Path, sentence: str) -> Analysis:

@@ -307,7 +307,7 @@ def _gold(tmp_path: Path, relations: list[dict], numbers: list[dict] | None = No
 
 
 def _analysis(triples: list[tuple], entities: dict[str, tuple[str, str]] | None = None):
-    from kg import iri
+    from kg.graph import iri
 
     def term(x):
         return iri.entity(x) if isinstance(x, str) and "/" in x and not x.startswith("http") else x
@@ -318,7 +318,7 @@ def _analysis(triples: list[tuple], entities: dict[str, tuple[str, str]] | None 
 
 
 def test_relations_two_of_three_found_and_one_spurious(tmp_path: Path) -> None:
-    from kg.vocab import KG
+    from kg.graph.vocab import KG
     gold = _gold(tmp_path, [
         {"relation": "leader", "subject": "visit", "object": "person/harry-hikmat"},
         {"relation": "member", "subject": "visit", "object": "person/a-satu"},
@@ -340,7 +340,8 @@ def test_relations_two_of_three_found_and_one_spurious(tmp_path: Path) -> None:
 def test_figures_are_matched_by_position_and_compared_by_value(tmp_path: Path) -> None:
     from rdflib import Literal
     from rdflib.namespace import XSD
-    from kg.vocab import KG, RDF, SDO
+
+    from kg.graph.vocab import KG, RDF, SDO
     gold = _gold(tmp_path, [], numbers=[
         {"id": "n1", "text": "3.000", "context": "lebih dari 3.000 orang", "value": 3000, "counts": "orang", "qualifier": "lebih dari"},
         {"id": "n2", "text": "12", "context": "12 pegawai", "value": 12, "counts": "pegawai"},
@@ -368,7 +369,8 @@ def test_figures_are_matched_by_position_and_compared_by_value(tmp_path: Path) -
 
 def test_posts_compare_titles_case_insensitively_and_through_listed_equivalents(tmp_path: Path) -> None:
     from rdflib import Literal
-    from kg.vocab import ORG, RDFS
+
+    from kg.graph.vocab import ORG, RDFS
     gold = _gold(tmp_path, [], posts=[
         {"person": "person/harry-hikmat", "role": "Sekjen", "role_equivalents": ["Sekretaris Jenderal"],
          "organisation": "org/kementerian-sosial"},

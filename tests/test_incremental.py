@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kg import store as kg_store
+from kg.build.inputs import DEFAULT_CORPUS
 from kg.cli import build
-from kg.pipeline import DEFAULT_CORPUS
+from kg.store import generations as kg_store
 
 
 def counts(summary: str) -> tuple[int, int]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import ingest
+from kg.build.dataset import build_dataset
 from kg.errors import DocumentError
-from kg.pipeline import build_dataset
-from kg.vocab import DCTERMS, ID, ORG, PROV
+from kg.extract import ingest
+from kg.graph.vocab import DCTERMS, ID, ORG, PROV
 
 PAGE = """<!doctype html><html lang="id"><head><title>Dipimpin Sekjen, Delegasi Kemensos ke Jepang</title>
 <meta property="article:published_time" content="2022-11-09"></head>

@@ -22,11 +22,11 @@ import requests
 from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from server_process import running_server
 
-from kg.validate import ONTOLOGY_PATH
+from kg.validate.shacl import ONTOLOGY_PATH
 from server.app import create_app
 from server.config import ServerConfig
-from server_process import running_server
 
 BASE = "https://w3id.org/kemensos-kg/"
 KG = "https://w3id.org/kemensos-kg/ontology#"

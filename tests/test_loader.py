@@ -6,7 +6,7 @@ import pytest
 from pyoxigraph import Store
 
 from kg.errors import StoreError
-from kg.loader import QuadLoader
+from kg.store.loader import QuadLoader
 
 
 def quad(i: int) -> bytes:

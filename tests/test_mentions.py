@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kg.mentions import Mention, MentionFinder
+from kg.extract.mentions import Mention, MentionFinder
 
 
 @pytest.fixture(scope="module")

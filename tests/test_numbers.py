@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from kg.numbers import is_integral, parse_money, parse_number, parse_numeral, parse_words
+from kg.extract.numbers import is_integral, parse_money, parse_number, parse_numeral, parse_words
 
 
 @pytest.mark.parametrize(

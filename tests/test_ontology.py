@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.validate import ONTOLOGY_PATH, load_ontology
-from kg.vocab import KG
+from kg.graph.vocab import KG
+from kg.validate.shacl import ONTOLOGY_PATH, load_ontology
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/kemensos-kg/ontology")
 KG_SOURCE_DIR = Path(__file__).resolve().parent.parent / "kg"

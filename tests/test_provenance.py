@@ -18,13 +18,29 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.term import BNode
 
-from kg import iri
-from kg import store as kg_store
-from kg.document import read_document
-from kg.pipeline import DEFAULT_CORPUS, build_dataset
-from kg.vocab import (
-    DCTERMS, DERIVED_GRAPH, DOC, ID, KG, NIF, OA, ONTOLOGY_GRAPH, OWL, PROV, RDF, RDFS, REFERENCE_GRAPH, SDO, WD, XSD,
+from kg.build.dataset import build_dataset
+from kg.build.inputs import DEFAULT_CORPUS
+from kg.extract.document import read_document
+from kg.graph import iri
+from kg.graph.vocab import (
+    DCTERMS,
+    DERIVED_GRAPH,
+    DOC,
+    ID,
+    KG,
+    NIF,
+    OA,
+    ONTOLOGY_GRAPH,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    REFERENCE_GRAPH,
+    SDO,
+    WD,
+    XSD,
 )
+from kg.store import generations as kg_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = [DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt", *sorted((DEFAULT_CORPUS / "dev").glob("*.txt"))]
@@ -283,7 +299,7 @@ def test_build_in_another_process_differs_at_most_in_blank_node_labels(dataset: 
     """A fresh interpreter with another hash seed: set and dict order must not leak into the graph."""
     out = tmp_path / "build.nq"
     script = (
-        "import sys; from kg.pipeline import build_dataset; "
+        "import sys; from kg.build.dataset import build_dataset; "
         "open(sys.argv[1], 'w', encoding='utf-8').write(build_dataset([]).serialize(format='nquads'))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "4242"}

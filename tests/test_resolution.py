@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.document import read_document
-from kg.pipeline import analyse
-from kg.resolution import apply_merges, people, person_merges
-from kg.vocab import ID, ORG, RDFS, SKOS
+from kg.extract.document import read_document
+from kg.extract.pipeline import analyse
+from kg.graph.vocab import ID, ORG, RDFS, SKOS
+from kg.rdf.resolution import apply_merges, people, person_merges
 
 LONG = "JAKARTA (9 November 2022) - Kepala Sentra \"Handayani\" di Jakarta Romal Uli Jaya Sinaga menerima tamu.\n"
 SHORT = "JAKARTA (22 Oktober 2022) - Kepala Sentra Handayani Jakarta Romal Sinaga memerintahkan tim.\n"

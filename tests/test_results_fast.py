@@ -10,8 +10,8 @@ import json
 import pytest
 from pyoxigraph import Store
 
-from kg import results
-from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, count_json_rows, write_fast, write_results
+from kg.query import results
+from kg.query.results import GRAPH_FORMATS, SOLUTION_FORMATS, count_json_rows, write_fast, write_results
 
 TRICKY = [
     '"},{\\"x\\":{}"',  # the row separator and an empty object inside a string

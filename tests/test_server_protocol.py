@@ -36,11 +36,11 @@ from pyoxigraph import NamedNode, RdfFormat, Store, parse
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 from requests.structures import CaseInsensitiveDict
+from server_process import running_server
 
-from kg import store as kg_store
+from kg.store import generations as kg_store
 from server.app import create_app
 from server.config import ServerConfig
-from server_process import running_server
 
 ONTOLOGY = "https://w3id.org/kemensos-kg/graph/ontology"
 REFERENCE = "https://w3id.org/kemensos-kg/graph/reference"

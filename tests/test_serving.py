@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg import store as kg_store
-from kg.evaluator import QueryJob, QueryResult, evaluate
-from kg.result_cache import ResultCache
-from kg.snapshot import Stores, generation_name, load_snapshot
+from kg.query.evaluator import QueryJob, QueryResult, evaluate
+from kg.query.result_cache import ResultCache
+from kg.store import generations as kg_store
+from kg.store.snapshot import Stores, generation_name, load_snapshot
 from server.app import create_app
 from server.config import ServerConfig
 from tests.server_process import running_server

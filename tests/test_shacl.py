@@ -10,8 +10,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import RDF, RDFS
 
-from kg.validate import ValidationReport, load_ontology, load_shapes, validate_graph
-from kg.vocab import KG, OA, ORG
+from kg.graph.vocab import KG, OA, ORG
+from kg.validate.shacl import ValidationReport, load_ontology, load_shapes, validate_graph
 
 PREFIXES = """
 @prefix kg:      <https://w3id.org/kemensos-kg/ontology#> .

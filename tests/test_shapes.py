@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-
-from kg.conformance import Conformance
-from kg.iri import belongs_to
-from kg.ntriples import term
-from kg.shapes import Shapes, ShapesError, TripleIndex
-from kg.validate import load_ontology, load_shapes, validate_graph
-from kg.vocab import DERIVED_GRAPH, DOC, OA, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from test_shacl import MINIMAL, MUTATIONS, graph_of
+
+from kg.graph.iri import belongs_to
+from kg.graph.ntriples import term
+from kg.graph.vocab import DERIVED_GRAPH, DOC, OA, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.validate.conformance import Conformance
+from kg.validate.shacl import load_ontology, load_shapes, validate_graph
+from kg.validate.shapes import Shapes, ShapesError, TripleIndex
 
 
 def evaluate(graph: Graph) -> tuple[int, str]:

@@ -17,8 +17,8 @@ from rdflib import Dataset, Graph, Literal, Namespace
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDFS, SDO
 
-from kg import store
 from kg.errors import QueryError, StoreError
+from kg.store import generations as store
 
 EX = Namespace("http://example.org/")
 G1 = EX["graph/one"]

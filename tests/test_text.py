@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.document import Document, parse_header, read_document, slugify
+from kg.build.inputs import DEFAULT_CORPUS
 from kg.errors import DocumentError
-from kg.pipeline import DEFAULT_CORPUS
-from kg.text import QUOTE_CHARS, NormalisedText, normalise, split_sentences
+from kg.extract.document import Document, parse_header, read_document
+from kg.extract.text import QUOTE_CHARS, NormalisedText, normalise, split_sentences
+from kg.graph.iri import slugify
 
 FOUNDING = DEFAULT_CORPUS / "2022-11-09-delegasi-kemensos-fukuoka.txt"
 DEV = sorted((DEFAULT_CORPUS / "dev").glob("*.txt"))

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from w3c_protocol import MANIFEST, TOKEN, Transport, flask_transport, load_manifest, prepare_store, run_test
 
 from server.app import create_app
 from server.config import ServerConfig
-from w3c_protocol import MANIFEST, TOKEN, Transport, flask_transport, load_manifest, prepare_store, run_test
 
 TESTS = load_manifest() if MANIFEST.exists() else []
 READ_ONLY = [t for t in TESTS if not t.update_positive]

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 import w3c_query_eval as w3c
 
 FORMAT_SUITES = ("json-res", "csv-tsv-res")
@@ -20,7 +19,7 @@ SAMPLED_SUITES = ("aggregates", "bind", "construct", "exists", "functions", "gro
                   "project-expression", "property-path", "subquery")
 PER_SUITE = 4
 
-# rebuilding the store writes an empty rdflib Dataset through kg.store, which trips an rdflib deprecation
+# rebuilding the store writes an empty rdflib Dataset through kg.store.generations, which trips an rdflib deprecation
 pytestmark = pytest.mark.filterwarnings("ignore:Dataset.contexts is deprecated:DeprecationWarning")
 
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from multiprocessing.pool import ThreadPool
 
-from kg.workers import bounded, ordered, pool
+from kg.build.workers import bounded, ordered, pool
 
 
 def test_bounded_keeps_at_most_limit_items_in_flight() -> None:

@@ -146,7 +146,7 @@ def load_manifest(path: Path = MANIFEST) -> list[ProtocolTest]:
 
 def prepare_store(store_dir: Path, tests: Sequence[ProtocolTest]) -> None:
     """A store with every data file the tests name, each in the named graph of its label."""
-    from kg.store import load_files, modify_store
+    from kg.store.generations import load_files, modify_store
 
     modify_store(store_dir, lambda store: None)  # an empty first generation, even without data
     for label, file in sorted({pair for test in tests for pair in test.graph_data}):

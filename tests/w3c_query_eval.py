@@ -2,7 +2,7 @@
 
 pyoxigraph passes these suites upstream; running them through `/sparql` tests what is ours: the
 protocol handling in `server/sparql.py`, content negotiation in `server/negotiation.py` and the
-SELECT/ASK serialisers in `kg/results.py`. Each test's data are loaded with `kg.store` into one
+SELECT/ASK serialisers in `kg/query/results.py`. Each test's data are loaded with `kg.store.generations` into one
 on-disk store that is rebuilt in place (the evaluator reopens it when its generation changes), the
 query goes over the Flask test client with an `Accept` matching the expected result file, and OUR
 response is parsed with rdflib and compared with the expected results.
@@ -68,7 +68,7 @@ RESULT_KINDS = {
     ".nt": ("text/turtle", "nt"),
 }
 #: a note on a test whose data had relative IRIs and were loaded from an N-Triples copy resolved
-#: against the file's IRI (kg.store.load_files has no base-IRI parameter)
+#: against the file's IRI (kg.store.generations.load_files has no base-IRI parameter)
 REBASED_NOTE = "data with relative IRIs loaded from a copy resolved against the file IRI"
 #: an expected rs:ResultSet graph (SELECT results written in RDF) is fetched as JSON results
 RESULT_SET_ACCEPT = "application/sparql-results+json"
@@ -592,8 +592,8 @@ class Runner:
         named by its IRI; None, or why the data cannot be loaded. Unchanged data are not reloaded."""
         from rdflib import Dataset
 
-        from kg import store
         from kg.errors import StoreError
+        from kg.store import generations as store
 
         if self._loaded == (data, graph_data):
             return self._load_error
@@ -609,7 +609,7 @@ class Runner:
         return self._load_error
 
     def _loadable(self, iri: str) -> Path:
-        """The local file of `iri`, or, if it has relative IRIs (kg.store.load_files takes no base IRI),
+        """The local file of `iri`, or, if it has relative IRIs (kg.store.generations.load_files takes no base IRI),
         a copy in N-Triples with them resolved against `iri`, as the suite intends."""
         from pyoxigraph import RdfFormat, parse, serialize
 

@@ -1,18 +1,18 @@
 """The build: press releases in, a new store generation out, on every core and in memory that does
 not grow with the corpus.
 
-Two passes over the documents, each spread over worker processes (`kg.workers`):
+Two passes over the documents, each spread over worker processes (`kg.build.workers`):
 
 1. survey: read each document, analyse it (or take its analysis from the cache), leave the analysis
-   in the cache and keep a small `Survey` of it (`kg.survey`);
+   in the cache and keep a small `Survey` of it (`kg.build.survey`);
 2. emit: with the people merged across documents and the organisation of every post known, read each
    analysis back, render it, derive and validate its share, and stream its quads into the new
-   generation in batches (`kg.emit`, `kg.loader`).
+   generation in batches (`kg.build.emit`, `kg.store.loader`).
 
 The shared graphs (ontology, reference data, what is derived from them, the balai that became sentra)
 are written last, and the nodes documents share are validated once, against what every document said
-about them (`kg.conformance`). A violation anywhere fails the build before the new generation becomes
-current. The quads are those `kg.pipeline.build_dataset` builds in memory (`tests/test_build.py`).
+about them (`kg.validate.conformance`). A violation anywhere fails the build before the new generation becomes
+current. The quads are those `kg.build.dataset.build_dataset` builds in memory (`tests/test_build.py`).
 """
 
 from __future__ import annotations
@@ -26,21 +26,23 @@ from pathlib import Path
 from pyoxigraph import Store
 from rdflib import Graph
 
-from kg import emit, iri, workers
-from kg.cache import AnalysisCache
-from kg.conformance import Conformance
-from kg.derive import Entailment, changing_organisations, organisation_changes, post_organisations
-from kg.document import read_document
+from kg.build import emit, workers
+from kg.build.cache import AnalysisCache
+from kg.build.inputs import collect_inputs
+from kg.build.survey import Survey, survey
 from kg.errors import DocumentError, ValidationError
-from kg.loader import QuadLoader
-from kg.ntriples import Triple, nquads, term
-from kg.pipeline import analyse, collect_inputs
-from kg.reference import reference_graph
-from kg.resolution import person_merges
-from kg.store import StoreSummary, fill_store
-from kg.survey import Survey, survey
-from kg.validate import load_ontology
-from kg.vocab import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.extract.document import read_document
+from kg.extract.pipeline import analyse
+from kg.graph import iri
+from kg.graph.ntriples import Triple, nquads, term
+from kg.graph.vocab import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.rdf.derive import Entailment, changing_organisations, organisation_changes, post_organisations
+from kg.rdf.resolution import person_merges
+from kg.reference.graph import reference_graph
+from kg.store.generations import StoreSummary, fill_store
+from kg.store.loader import QuadLoader
+from kg.validate.conformance import Conformance
+from kg.validate.shacl import load_ontology
 
 #: documents in flight in the emit pass per worker: bounds the quads waiting for the store
 IN_FLIGHT_PER_JOB = 8

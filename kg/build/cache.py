@@ -15,10 +15,10 @@ import pickle
 from functools import lru_cache
 from pathlib import Path
 
-from kg.facts import Analysis
-from kg.lexicon import load_lexicon
+from kg.extract.facts import Analysis
+from kg.reference.lexicon import load_lexicon
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @lru_cache(maxsize=1)

@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.cache import AnalysisCache
-from kg.conformance import Conformance
-from kg.derive import Entailment
+from kg.build.cache import AnalysisCache
+from kg.build.survey import Survey
 from kg.errors import DocumentError
-from kg.ntriples import Triple, nquads, term
-from kg.rdf import render
-from kg.resolution import apply_merges
-from kg.survey import Survey
-from kg.validate import load_ontology
-from kg.vocab import DERIVED_GRAPH
+from kg.graph.ntriples import Triple, nquads, term
+from kg.graph.vocab import DERIVED_GRAPH
+from kg.rdf.derive import Entailment
+from kg.rdf.render import render
+from kg.rdf.resolution import apply_merges
+from kg.validate.conformance import Conformance
+from kg.validate.shacl import load_ontology
 
 DERIVED = term(DERIVED_GRAPH)
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from sys import intern
 
-from kg.document import Document
-from kg.derive import changing_organisations, post_organisations
-from kg.facts import Analysis
-from kg.ntriples import term
-from kg.resolution import People, people
-from kg.vocab import ORG, RDF
+from kg.extract.document import Document
+from kg.extract.facts import Analysis
+from kg.graph.ntriples import term
+from kg.graph.vocab import ORG, RDF
+from kg.rdf.derive import changing_organisations, post_organisations
+from kg.rdf.resolution import People, people
 
 
 @dataclass(frozen=True)

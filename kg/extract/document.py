@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import DocumentError
+from kg.graph.iri import slugify
 
 HEADER_LINE = re.compile(r"^(source|title|date|retrieved|publisher|language):[ \t]*(.*)$", re.IGNORECASE)
 MAX_BYTES = 2_000_000
@@ -36,12 +37,6 @@ class Document:
     def sha256(self) -> str:
         return hashlib.sha256(self.raw.encode("utf-8")).hexdigest()
 
-
-def slugify(text: str, max_words: int = 8) -> str:
-    """Lower-case ASCII words joined by hyphens: readable, deterministic IRI segments."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:max_words])
 
 
 def parse_header(raw: str) -> tuple[dict[str, str], int]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.lexicon import Lexicon, load_lexicon
-from kg.mentions import NOT_NAME_START, Mention
+from kg.extract.mentions import NOT_NAME_START, Mention
+from kg.reference.lexicon import Lexicon, load_lexicon
 
 
 @dataclass

@@ -19,8 +19,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from kg.document import slugify
 from kg.errors import DocumentError
+from kg.graph.iri import slugify
 
 TIMEOUT = (5, 20)  # connect, read (seconds)
 MAX_PAGE_BYTES = 5_000_000

@@ -13,9 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kg.document import slugify
-from kg.lexicon import Lexicon, OrgPattern, load_lexicon
-from kg.numbers import NUMERAL, parse_money, parse_number, parse_numeral
+from kg.extract.numbers import NUMERAL, parse_money, parse_number, parse_numeral
+from kg.graph.iri import org_key, slugify
+from kg.reference.lexicon import Lexicon, OrgPattern, load_lexicon
 
 QUALIFIERS = ("lebih dari", "kurang dari", "lebih kurang", "hampir", "sekitar", "setidaknya", "paling sedikit", "minimal", "maksimal", "mencapai", "sebanyak")
 BOUND_QUALIFIERS = {"lebih dari": "min", "setidaknya": "min", "paling sedikit": "min", "minimal": "min",
@@ -62,13 +62,6 @@ class _Blank(dict):  # type: ignore[type-arg]
     def __missing__(self, key: str) -> str:
         return ""
 
-
-def org_key(entity_kind: str, label: str, name: str) -> str:
-    """Sentra are keyed on their proper name without spaces, so "Phala Martha" and "Phalamartha" meet."""
-    if entity_kind == "Sentra":
-        prefix = "balai" if label.startswith("Balai") else "sentra"
-        return f"org/{prefix}-{slugify(name).replace('-', '')}"
-    return f"org/{slugify(label, 12)}"
 
 
 def _alternation(names: Iterable[str]) -> str:

@@ -5,13 +5,28 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 from pyoxigraph import NamedNode
 from rdflib import URIRef
 from rdflib.term import Node
 
-from kg.document import slugify
-from kg.vocab import DOC, ID
+from kg.graph.vocab import DOC, ID
+
+
+def slugify(text: str, max_words: int = 8) -> str:
+    """Lower-case ASCII words joined by hyphens: readable, deterministic IRI segments."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    return "-".join(words[:max_words])
+
+
+def org_key(entity_kind: str, label: str, name: str) -> str:
+    """Sentra are keyed on their proper name without spaces, so "Phala Martha" and "Phalamartha" meet."""
+    if entity_kind == "Sentra":
+        prefix = "balai" if label.startswith("Balai") else "sentra"
+        return f"org/{prefix}-{slugify(name).replace('-', '')}"
+    return f"org/{slugify(label, 12)}"
 
 
 def entity(key: str) -> URIRef:

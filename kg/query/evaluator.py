@@ -24,9 +24,9 @@ from typing import Any
 from pyoxigraph import DefaultGraph, NamedNode, QueryTriples, Store
 
 from kg.errors import KGError, QueryError
-from kg.snapshot import Stores
-from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_fast, write_results
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
+from kg.query.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_fast, write_results
+from kg.store.snapshot import Stores
 
 SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB travel through the pipe; larger ones through a file
 
@@ -66,7 +66,7 @@ class NotAcceptable(KGError):
 
 @dataclass(frozen=True)
 class QueryJob:
-    """One query and how to answer it. Formats are names from kg.results, one per result family:
+    """One query and how to answer it. Formats are names from kg.query.results, one per result family:
     the query form is only known once it is parsed, so the caller says what it would accept for each."""
 
     query: str

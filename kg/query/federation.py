@@ -42,7 +42,7 @@ from enum import Enum
 from typing import Literal
 
 from kg.errors import KGError
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
 
 
 class FederationRefused(KGError):
@@ -721,7 +721,7 @@ class FederationPolicy:
         """Raise ``FederationRefused`` for the first target of ``query`` that is not allowed;
         otherwise return the (allowed) targets, empty for a query that fetches nothing.
 
-        ``prefixes`` defaults to the prefixes the store predeclares (``kg.vocab.PREFIXES``), so a
+        ``prefixes`` defaults to the prefixes the store predeclares (``kg.graph.vocab.PREFIXES``), so a
         target written as ``wd:…`` is expanded as the evaluator will expand it.
         """
         targets = service_targets(query, prefixes, base)

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
-from kg.evaluator import QueryJob, QueryResult
+from kg.query.evaluator import QueryJob, QueryResult
 
 
 class Runner(Protocol):
-    """What answers queries: `kg.evaluator.InlineEvaluator` or a pool of killable `Evaluator`s."""
+    """What answers queries: `kg.query.evaluator.InlineEvaluator` or a pool of killable `Evaluator`s."""
 
     def run(self, job: QueryJob) -> QueryResult: ...
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.ntriples import Triple, iri, iri_value, literal, term
-from kg.vocab import DCTERMS, ID, ORG, RDF, RDFS, SDO
+from kg.graph.ntriples import Triple, iri, iri_value, literal, term
+from kg.graph.vocab import DCTERMS, ID, ORG, RDF, RDFS, SDO
 
 _TYPE, _POST_IN, _HOLDS, _HELD_BY = term(RDF.type), term(ORG.postIn), term(ORG.holds), term(ORG.heldBy)
 _WORKS_FOR, _SCHEMA_MEMBER_OF, _ORG_MEMBER_OF = term(SDO.worksFor), term(SDO.memberOf), term(ORG.memberOf)

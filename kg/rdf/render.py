@@ -6,7 +6,7 @@ Annotation `oa:SpecificResource` with position and quote selectors, and NIF offs
 mentions that are its words. Offsets are code points into the original file, end exclusive.
 Facts computed from stated ones (checks of figures) go to the derived graph instead.
 
-Triples are N-Triples text (`kg.ntriples`): a document renders to a few thousand of them, and
+Triples are N-Triples text (`kg.graph.ntriples`): a document renders to a few thousand of them, and
 building rdflib terms for each would cost more than extracting the facts did.
 """
 
@@ -17,12 +17,13 @@ from functools import lru_cache
 
 from rdflib.namespace import XSD
 
-from kg import __version__, iri
-from kg.facts import Analysis, Fact
-from kg.mentions import Mention
-from kg.ntriples import Triple, literal, term
-from kg.text import Sentence
-from kg.vocab import BASE, KG, NIF, OA, PROV, RDF
+from kg import __version__
+from kg.extract.facts import Analysis, Fact
+from kg.extract.mentions import Mention
+from kg.extract.text import Sentence
+from kg.graph import iri
+from kg.graph.ntriples import Triple, literal, term
+from kg.graph.vocab import BASE, KG, NIF, OA, PROV, RDF
 
 CONTEXT = 32
 SOFTWARE = f"<{BASE}id/software/kemensos-kg>"

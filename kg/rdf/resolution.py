@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 
 from rdflib import Literal
 
-from kg import iri
-from kg.facts import Analysis
-from kg.vocab import ORG, RDFS, SDO, SKOS
+from kg.extract.facts import Analysis
+from kg.graph import iri
+from kg.graph.vocab import ORG, RDFS, SDO, SKOS
 
 
 def _compatible(short: str, long: str) -> bool:

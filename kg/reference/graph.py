@@ -9,10 +9,10 @@ import re
 
 from rdflib import Graph, Literal, URIRef
 
-from kg import iri
-from kg.lexicon import Lexicon, load_lexicon
-from kg.mentions import org_key
-from kg.vocab import DBR, DCTERMS, KG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, WD
+from kg.graph import iri
+from kg.graph.iri import org_key
+from kg.graph.vocab import DBR, DCTERMS, KG, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, WD
+from kg.reference.lexicon import Lexicon, load_lexicon
 
 ROLE_SCHEME = iri.entity("role")
 PROGRAM_SCHEME = iri.entity("program")

@@ -44,7 +44,7 @@ from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, QueryTriples
 from rdflib import Dataset
 
 from kg.errors import QueryError, StoreError
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
 
 GENERATIONS = "generations"
 CURRENT = "current"
@@ -197,7 +197,7 @@ def query(store: Store, sparql: str, fmt: str | None = None) -> bytes:
 
     The default graph is the union of all graphs, so plain queries see everything while
     ``GRAPH ?g`` still tells graphs apart. ``fmt`` must fit the query form; ``None`` picks
-    json for SELECT/ASK and ttl for CONSTRUCT/DESCRIBE. The prefixes of ``kg.vocab.PREFIXES``
+    json for SELECT/ASK and ttl for CONSTRUCT/DESCRIBE. The prefixes of ``kg.graph.vocab.PREFIXES``
     are predeclared.
     """
     try:

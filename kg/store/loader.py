@@ -7,7 +7,7 @@ with 64 MB and 42 with 128 MB, while its memory grows by about the batch size, f
 the middle. Why a thread: the loader releases the GIL, so the process handing documents on keeps
 working while a batch is written. The queue between them holds one batch, so a slow disk slows
 the build down instead of filling memory. Why lenient: the text is the build's own rendering, with
-IRIs minted from slugs, curated reference data and checked addresses (`kg.iri`); not validating every
+IRIs minted from slugs, curated reference data and checked addresses (`kg.graph.iri`); not validating every
 IRI again saves about a seventh of the loader's time (40 → 35 CPU-ms a release, 1,000 releases).
 `tests/test_build.py` parses a built store's export strictly.
 """

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
-from kg.store import CURRENT
+from kg.store.generations import CURRENT
 
 
 def generation_name(store_dir: Path | str) -> str:
@@ -61,7 +61,7 @@ def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
     with tempfile.TemporaryDirectory(prefix="kg-snapshot-") as folder:
         dump, errors = Path(folder) / "dump.nq", Path(folder) / "errors.txt"
         with _spawning:
-            child = subprocess.Popen([sys.executable, "-m", "kg.snapshot", str(Path(store_dir) / generation),
+            child = subprocess.Popen([sys.executable, "-m", "kg.store.snapshot", str(Path(store_dir) / generation),
                                       str(dump), str(errors)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         if child.wait() != 0:

@@ -1,7 +1,7 @@
 """Validation of a build one document at a time, with the same verdict as validating the union.
 
 A document's own nodes (its IRI, spans, selectors, assertions, and the quotes, figures and visits
-it alone states: `kg.iri.belongs_to`) are described by that document only, so they are checked
+it alone states: `kg.graph.iri.belongs_to`) are described by that document only, so they are checked
 with the document's triples (its graph and its share of the derived graph) over the shared graphs
 (ontology, reference data and what is derived from them). Nodes several documents can describe
 (people, organisations, posts, places) are checked once, at the end of the build, against what
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.iri import belongs_to
-from kg.ntriples import Triple
-from kg.shapes import Report, Shapes, TripleIndex
-from kg.validate import load_shapes
+from kg.graph.iri import belongs_to
+from kg.graph.ntriples import Triple
+from kg.validate.shacl import load_shapes
+from kg.validate.shapes import Report, Shapes, TripleIndex
 
 
 class Conformance:

@@ -5,7 +5,7 @@ bare integer, a post without a role, a label with no language tag, a figure stor
 are silent in RDF: every triple parses. The shapes say what a well-formed graph looks like, and
 this module runs them with pySHACL over the union of all named graphs, ontology included, so a
 broken rule is caught before a bad graph is published. `kemensos-kg validate` checks a store this
-way; a build checks each release as it writes it, with the same verdicts (`kg/conformance.py`).
+way; a build checks each release as it writes it, with the same verdicts (`kg/validate/conformance.py`).
 
 Validation runs without inference: shapes target each concrete class explicitly, and the
 ontology's rdfs:subClassOf triples are part of the data, so sh:class still sees subclasses.
@@ -21,7 +21,7 @@ import rdflib
 from pyshacl import validate
 from rdflib.namespace import SH
 
-ONTOLOGY_DIR: Path = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR: Path = Path(__file__).resolve().parent.parent.parent / "ontology"
 ONTOLOGY_PATH: Path = ONTOLOGY_DIR / "kemensos.ttl"
 SHAPES_PATH: Path = ONTOLOGY_DIR / "shapes.ttl"
 

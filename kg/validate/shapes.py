@@ -3,7 +3,7 @@
 Why not pySHACL here: a build checks every release on its own (so that memory does not grow with
 the corpus), and pySHACL takes a few hundred milliseconds for one release's graph, many times what
 extracting it costs. The shapes use a small part of SHACL Core, which this module evaluates
-directly over N-Triples terms (`kg.ntriples`): targets by class (with rdfs:subClassOf in the data),
+directly over N-Triples terms (`kg.graph.ntriples`): targets by class (with rdfs:subClassOf in the data),
 predicate and sequence paths, and the constraint components in `_COMPONENTS`. A shapes file using
 anything else is refused when compiled, never skipped; `tests/test_shapes.py` holds this evaluator
 to pySHACL's verdicts. `kemensos-kg validate` still runs pySHACL over a whole store.
@@ -26,7 +26,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from kg.ntriples import LANG_STRING, Triple, literal_parts, term
+from kg.graph.ntriples import LANG_STRING, Triple, literal_parts, term
 
 _TYPE, _SUBCLASS = term(RDF.type), term(RDFS.subClassOf)
 

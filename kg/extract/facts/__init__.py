@@ -1,8 +1,8 @@
 """Stage 4: facts. Each module holds the rules for one kind of fact and is run in this order,
 because later rules read what earlier ones found (posts tell whose organisation "kami" is)."""
 
-from kg.facts import cooperation, document_meta, named, posts, programs, quotes, statistics, visits
-from kg.facts.base import Analysis, Fact
+from kg.extract.facts import cooperation, document_meta, named, posts, programs, quotes, statistics, visits
+from kg.extract.facts.base import Analysis, Fact
 
 RULES = (document_meta, named, posts, quotes, visits, cooperation, programs, statistics)
 

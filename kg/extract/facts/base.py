@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg import iri
-from kg.document import Document
-from kg.entities import Entity
-from kg.lexicon import Lexicon
-from kg.mentions import Mention
-from kg.text import NormalisedText, Sentence
-from kg.vocab import RDFS, SDO
+from kg.extract.document import Document
+from kg.extract.entities import Entity
+from kg.extract.mentions import Mention
+from kg.extract.text import NormalisedText, Sentence
+from kg.graph import iri
+from kg.graph.vocab import RDFS, SDO
+from kg.reference.lexicon import Lexicon
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ import re
 
 from rdflib import Literal
 
-from kg.facts.base import Analysis
-from kg.vocab import KG, RDF
+from kg.extract.facts.base import Analysis
+from kg.graph.vocab import KG, RDF
 
 COOPERATION = re.compile(r"\b(?:kerja ?sama|bekerja ?sama|kemitraan|bermitra)\b", re.IGNORECASE)
 TOPIC = re.compile(r"\b(?:di bidang|bidang|dalam hal|dalam|terkait|tentang|untuk)\s+(?P<topic>[a-z][^,.;\"]*)")

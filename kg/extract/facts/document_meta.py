@@ -11,12 +11,12 @@ import re
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kg import iri
-from kg.entities import Entity
-from kg.facts.base import Analysis
-from kg.mentions import Mention
-from kg.text import Sentence
-from kg.vocab import DCTERMS, KG, PROV, RDF, SDO
+from kg.extract.entities import Entity
+from kg.extract.facts.base import Analysis
+from kg.extract.mentions import Mention
+from kg.extract.text import Sentence
+from kg.graph import iri
+from kg.graph.vocab import DCTERMS, KG, PROV, RDF, SDO
 
 DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*?),? *(?:\((?P<date>[^)]*)\))? *[-\u2013\u2014]")
 

@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from rdflib import Literal
 
-from kg.facts.base import Analysis
-from kg.reference import reference_keys
-from kg.vocab import KG, ORG, RDF, SKOS
+from kg.extract.facts.base import Analysis
+from kg.graph.vocab import KG, ORG, RDF, SKOS
+from kg.reference.graph import reference_keys
 
 SUBORDINATE_KINDS = {"Sentra", "OrganisationalUnit"}
 

@@ -12,12 +12,13 @@ from typing import Any
 
 from rdflib import Literal
 
-from kg import iri
-from kg.facts.base import Analysis
-from kg.mentions import Mention, org_key
-from kg.text import Sentence
-from kg.entities import Entity
-from kg.vocab import KG, ORG, RDF, SDO, SKOS, TIME
+from kg.extract.entities import Entity
+from kg.extract.facts.base import Analysis
+from kg.extract.mentions import Mention
+from kg.extract.text import Sentence
+from kg.graph import iri
+from kg.graph.iri import org_key
+from kg.graph.vocab import KG, ORG, RDF, SDO, SKOS, TIME
 
 
 def extract(a: Analysis) -> None:

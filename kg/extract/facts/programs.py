@@ -13,9 +13,9 @@ import re
 
 from rdflib import Literal
 
-from kg.document import slugify
-from kg.facts.base import Analysis
-from kg.vocab import KG, ORG, RDF, SDO, SKOS
+from kg.extract.facts.base import Analysis
+from kg.graph.iri import slugify
+from kg.graph.vocab import KG, ORG, RDF, SDO, SKOS
 
 APPROACHES = re.compile(r"\bpendekatan,?\s+(?:yakni|yaitu|meliputi|antara lain|:)\s+(?P<list>[a-z][a-z ,-]*?(?:,? dan [a-z-]+))")
 PROVIDES = re.compile(r"\b(?:me\w+kan|mengelola|menjalankan|menggelar|melalui|menyelenggarakan)\b")

@@ -7,8 +7,8 @@ import re
 
 from rdflib import Literal
 
-from kg.facts.base import Analysis
-from kg.vocab import KG, RDF, SDO
+from kg.extract.facts.base import Analysis
+from kg.graph.vocab import KG, RDF, SDO
 
 SPEECH_VERB = r"(?:kata|ujar|tambah|pesan|tutur|jelas|ungkap|harap|imbuh|tegas|sebut|ucap|terang)"
 AFTER = re.compile(rf"^[,.]?\s*{SPEECH_VERB}(?P<nya>nya)?\b")

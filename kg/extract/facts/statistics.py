@@ -14,11 +14,11 @@ from decimal import Decimal
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kg.facts.base import Analysis
-from kg.mentions import Mention
-from kg.numbers import is_integral
-from kg.text import Sentence
-from kg.vocab import KG, RDF, RDFS, SDO
+from kg.extract.facts.base import Analysis
+from kg.extract.mentions import Mention
+from kg.extract.numbers import is_integral
+from kg.extract.text import Sentence
+from kg.graph.vocab import KG, RDF, RDFS, SDO
 
 PER_YEAR = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?tahun\b|\bsetahun\b", re.IGNORECASE)
 # "Rp 20.000,- hingga Rp30.000,-/ hari", "5 juta per bulan": a rate right after the figure (or its range)

@@ -13,10 +13,10 @@ import re
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kg.facts.base import Analysis
-from kg.mentions import Mention
-from kg.text import Sentence
-from kg.vocab import KG, SDO, RDF
+from kg.extract.facts.base import Analysis
+from kg.extract.mentions import Mention
+from kg.extract.text import Sentence
+from kg.graph.vocab import KG, RDF, SDO
 
 DELEGATION = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan|Tim)\b(?P<rest>.{0,40}?)\b(?:yang )?(?:dipimpin|diwakili)(?: oleh)?\b")
 MEMBERS = re.compile(r"\b(?:turut|ikut)(?: serta| hadir)?(?: dalam (?:rombongan|delegasi))?\b|\bdidampingi\b|\banggota (?:rombongan|delegasi)\b")

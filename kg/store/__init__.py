@@ -1,0 +1,3 @@
+"""The persistent pyoxigraph store: generations behind an atomically swapped `current` link
+(`generations`), bulk loading (`loader`) and the in-memory copy served by the workers (`snapshot`).
+May import `kg.graph` only."""

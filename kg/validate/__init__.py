@@ -1,0 +1,3 @@
+"""Validation against the ontology's SHACL shapes: pySHACL over a whole graph (`shacl`), a fast
+evaluator of the SHACL Core the shapes use (`shapes`), and a build's running verdict (`conformance`).
+May import `kg.graph` only."""

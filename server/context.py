@@ -1,0 +1,38 @@
+"""What every blueprint shares, read from the running app: its configuration, the query runner, the
+SERVICE policy and the query time limit. `server.app` puts them there; blueprints import them from
+here, never from the app, so no module imports the one that assembles them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from flask import current_app, request
+
+from kg.query.federation import FederationPolicy
+from kg.query.result_cache import Runner
+from server.config import ServerConfig
+
+
+def config() -> ServerConfig:
+    return current_app.extensions["kg_config"]
+
+
+def runner() -> Runner:
+    return current_app.extensions["kg_runner"]
+
+
+@contextlib.contextmanager
+def time_limit() -> Iterator[None]:
+    """The query time limit of a worker that evaluates queries itself (none is needed, and none is
+    installed, when they run in killable child processes)."""
+    watchdog = current_app.extensions.get("kg_watchdog")
+    if watchdog is None:
+        yield
+        return
+    with watchdog.guard(request.environ.get("gunicorn.socket")):
+        yield
+
+
+def policy() -> FederationPolicy:
+    return current_app.extensions["kg_policy"]
