@@ -15,7 +15,8 @@ from pathlib import Path
 from kg.errors import DocumentError
 from kg.graph.iri import slugify
 
-HEADER_LINE = re.compile(r"^(source|title|date|retrieved|publisher|language):[ \t]*(.*)$", re.IGNORECASE)
+#: a header line: one word (letters, digits, "-" or "_") as its key, as `source2:`, `extent:`, `note:`
+HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
 MAX_BYTES = 2_000_000
 
 

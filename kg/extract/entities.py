@@ -24,6 +24,7 @@ class Entity:
     label: str
     label_en: str = ""
     names: set[str] = field(default_factory=set)
+    stated: str = ""  # a fuller proper name the text states than the canonical label, if any
 
 
 def _holders(mentions: list[Mention]) -> dict[str, set[str]]:
@@ -97,6 +98,9 @@ def entity_table(mentions: list[Mention], lexicon: Lexicon | None = None) -> dic
                 entity.label_en = org.name_en
             table[mention.key] = entity
         entity.names.add(mention.text)
+        stated = mention.attrs.get("stated") if mention.kind == "org" else None
+        if stated and len(stated) > len(entity.stated):
+            entity.stated = stated  # the fullest proper name the text states
         place = mention.attrs.get("place") if mention.kind == "org" else None
         if place and place not in table:  # "Pemerintah Kota Kitakyushu" names Kitakyushu too
             found = lex.place(place.split("/", 1)[1])

@@ -64,6 +64,29 @@ class _Blank(dict):  # type: ignore[type-arg]
 
 
 
+def _spelt_as(word: str, canonical_words: dict[str, str]) -> str:
+    """`word` in the canonical name's spelling when it differs from a canonical word by one letter
+    at its end ("Rehabilitas" → "Rehabilitasi"): an evident slip, not another word."""
+    for folded, canonical in canonical_words.items():
+        lower = word.casefold()
+        if len(lower) >= 6 and lower != folded and (folded.startswith(lower) or lower.startswith(folded)) \
+                and abs(len(lower) - len(folded)) == 1:
+            return canonical
+    return word
+
+
+def _stated_name(surface: str, label: str) -> str:
+    """The proper name as the text states it, when it says more than the pattern's canonical label
+    ("Pusat Layanan Rehabilitasi Anak" for the canonical "Pusat Rehabilitasi Anak Kitakyushu"):
+    capitalised words only, a trailing "di <place>" left out, slips of spelling mended."""
+    name = re.split(r" di (?=[A-Z])", surface)[0]
+    if not name[:1].isupper() or not all(w[:1].isupper() for w in name.split()):
+        return ""
+    canonical_words = {w.casefold(): w for w in label.split()}
+    mended = " ".join(_spelt_as(w, canonical_words) for w in name.split())
+    return mended if set(mended.casefold().split()) - set(canonical_words) else ""
+
+
 def _alternation(names: Iterable[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
 
@@ -165,6 +188,9 @@ class MentionFinder:
         label = re.sub(r"\s+", " ", pattern.canonical.format_map(_Blank(groups))).strip()
         key = org_key(kind, label, groups.get("name", ""))
         attrs: dict[str, Any] = {"source": "pattern", "pattern": pattern.name, "parent": pattern.parent}
+        stated = _stated_name(text[match.start():end], label)
+        if stated:
+            attrs["stated"] = stated
         if place:
             attrs["place"] = f"place/{place.key}"
         if "name" in groups:

