@@ -91,6 +91,8 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
     label = f"{m.text}"
     a.label(key, sentence, [m], "figure", label)
 
+COPULA = re.compile(r" (?:merupakan|adalah|ialah)\b")
+
 
 def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
     """What the figure describes: "program ini" is the last programme named; otherwise the nearest
@@ -104,7 +106,28 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
             return found
     chained = {id(o) for p in a.in_sentence(sentence, "person") if p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
     near = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained]
-    return near[-1] if near else None
+    if near:
+        return near[-1]
+    return _previous_subject(a, m, sentence)
+
+
+def _previous_subject(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
+    """A sentence that names nothing before its figure may go on about the topic the sentence before
+    set with a copula ("Indonesia merupakan negara dengan frekuensi bencana cukup tinggi. 'Dalam satu
+    tahun, terjadi lebih dari 3.000 kejadian'"): the place or programme right before "merupakan",
+    "adalah" or "ialah" (Tata Bahasa Baku Bahasa Indonesia: the copula joins subject and predicate).
+    Without such a topic sentence, nothing is taken from the sentence before."""
+    if [x for x in a.in_sentence(sentence, "org", "program", "place", "person") if x.end <= m.start]:
+        return None
+    index = a.sentences.index(sentence)
+    if index == 0:
+        return None
+    previous = a.sentences[index - 1]
+    for named in a.in_sentence(previous, "program", "place"):
+        if COPULA.match(a.norm.text[named.end:named.end + 12]):
+            named.attrs.setdefault("about-rule", "figure-of-previous-sentence-topic")
+            return named
+    return None
 
 
 def _parts_and_wholes(a: Analysis, sentence: Sentence, stats: list[tuple[str, Mention]]) -> None:
