@@ -64,6 +64,9 @@ class _Blank(dict):  # type: ignore[type-arg]
 
 
 
+_LEVELS = {"Province": "Provinsi", "Regency": "Kabupaten", "City": "Kota"}
+
+
 def _spelt_as(word: str, canonical_words: dict[str, str]) -> str:
     """`word` in the canonical name's spelling when it differs from a canonical word by one letter
     at its end ("Rehabilitas" → "Rehabilitasi"): an evident slip, not another word."""
@@ -97,6 +100,8 @@ class MentionFinder:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lex = lexicon or load_lexicon()
         self._names: dict[str, tuple[str, str, str, str]] = {}
+        #: places from the official datasets, not the curated list: a longer pattern may contain them
+        self._official_places = {f"place/{p.key}" for p in self.lex.places if not p.curated}
         for place in self.lex.places:
             for name in (place.name, *place.aliases):
                 self._names[name] = ("place", f"place/{place.key}", place.name, place.kind)
@@ -138,8 +143,9 @@ class MentionFinder:
         found = []
         for match in self._gazetteer.finditer(text):
             kind, key, label, entity_kind = self._names[match.group(0)]
+            source = "gazetteer" if key in self._official_places else "lexicon"
             found.append(Mention(kind, match.start(), match.end(), match.group(0), key, label, entity_kind,
-                                 {"source": "lexicon"}))
+                                 {"source": source}))
         return found
 
     def _pattern_mentions(self, text: str) -> list[Mention]:
@@ -176,6 +182,8 @@ class MentionFinder:
                 groups["place"] = place.name if not level else groups["place"]
         if "level" in groups:
             groups["level"] = groups["level"].replace("Propinsi", "Provinsi")
+            if not groups["level"] and place is not None and pattern.name != "government-of-place":
+                groups["level"] = _LEVELS.get(place.kind, "")  # "Dinas Sosial DKI Jakarta": a province's
         kind = pattern.kind
         if pattern.name == "government-of-place":
             assert place is not None
@@ -187,7 +195,8 @@ class MentionFinder:
                 groups["place"] = f"{level} {groups['place']}"
         label = re.sub(r"\s+", " ", pattern.canonical.format_map(_Blank(groups))).strip()
         key = org_key(kind, label, groups.get("name", ""))
-        attrs: dict[str, Any] = {"source": "pattern", "pattern": pattern.name, "parent": pattern.parent}
+        attrs: dict[str, Any] = {"source": "pattern", "pattern": pattern.name,
+                                 "parent": self._directorate_general(label) or pattern.parent}
         stated = _stated_name(text[match.start():end], label)
         if stated:
             attrs["stated"] = stated
@@ -196,6 +205,19 @@ class MentionFinder:
         if "name" in groups:
             attrs["name"] = groups["name"]
         return Mention("org", match.start(), end, text[match.start():end], key, label, kind, attrs)
+
+    def _directorate_general(self, label: str) -> str:
+        """The directorate general a directorate belongs to: the one whose name its name continues
+        ("Direktorat Rehabilitasi Sosial Anak" in "Direktorat Jenderal Rehabilitasi Sosial"), as
+        Perpres 110/2021 names the directorates after their directorate general's field."""
+        if not label.startswith("Direktorat ") or label.startswith("Direktorat Jenderal "):
+            return ""
+        field = label.removeprefix("Direktorat ")
+        for org in self.lex.organisations:
+            general = org.name.removeprefix("Direktorat Jenderal ")
+            if org.name.startswith("Direktorat Jenderal ") and field.startswith(general + " "):
+                return org.key
+        return ""
 
     @staticmethod
     def _select(candidates: list[Mention]) -> list[Mention]:

@@ -146,7 +146,7 @@ def load_lexicon() -> Lexicon:
     )
     places = tuple(
         Place(r["key"], r["name"], r["name_en"], r["kind"], r["parent"], _split(r["aliases"]), r["wikidata"],
-              r["dbpedia"], r["source"])
+              r["dbpedia"], r["source"], curated=True)
         for r in _rows("places.csv")
     )
     places = _with_official_places(places)

@@ -18,3 +18,4 @@ class Place:
     dbpedia: str
     source: str
     code: str = ""  # Kemendagri code (Wikidata P2588) or ISO 3166-1 alpha-2
+    curated: bool = False  # from places.csv: its names win over a pattern starting at the same place
