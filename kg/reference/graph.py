@@ -18,8 +18,10 @@ ROLE_SCHEME = iri.entity("role")
 PROGRAM_SCHEME = iri.entity("program")
 
 
-def _source(value: str) -> Literal | URIRef:
-    return URIRef(value) if value.startswith(("http://", "https://")) else Literal(value)
+def _sources(value: str) -> list[Literal | URIRef]:
+    """A row's sources, " ; "-separated: web addresses as IRIs, citations of laws and datasets as text."""
+    return [URIRef(v) if v.startswith(("http://", "https://")) and " " not in v else Literal(v)
+            for v in (part.strip() for part in value.split(" ; ")) if v]
 
 
 def _labels(g: Graph, node: URIRef, label_id: str, label_en: str, aliases: tuple[str, ...] = ()) -> None:
@@ -39,9 +41,12 @@ def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
         node = iri.entity(f"place/{place.key}")
         g.add((node, RDF.type, KG[place.kind]))
         _labels(g, node, place.name, place.name_en, place.aliases)
-        g.add((node, DCTERMS.source, _source(place.source)))
+        for source in _sources(place.source):
+            g.add((node, DCTERMS.source, source))
         if place.parent:
             g.add((node, SDO.containedInPlace, iri.entity(f"place/{place.parent}")))
+        if place.code:  # Kemendagri area code (Wikidata P2588) or ISO 3166-1 alpha-2
+            g.add((node, DCTERMS.identifier, Literal(place.code)))
         for same in ([WD[place.wikidata]] if place.wikidata else []) + ([DBR[place.dbpedia]] if place.dbpedia else []):
             g.add((node, OWL.sameAs, same))
             g.add((node, SDO.sameAs, same))
@@ -49,7 +54,8 @@ def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
         node = iri.entity(f"org/{org.key}")
         g.add((node, RDF.type, KG[org.kind]))
         _labels(g, node, org.name, org.name_en, org.aliases)
-        g.add((node, DCTERMS.source, _source(org.source)))
+        for source in _sources(org.source):
+            g.add((node, DCTERMS.source, source))
         if org.parent:
             g.add((node, ORG.unitOf if org.kind in ("OrganisationalUnit", "Sentra") else ORG.subOrganizationOf,
                    iri.entity(f"org/{org.parent}")))
@@ -64,7 +70,8 @@ def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
         g.add((node, SKOS.prefLabel, Literal(role.label_id, lang="id")))
         g.add((node, SKOS.prefLabel, Literal(role.label_en, lang="en")))
         _labels(g, node, role.label_id, role.label_en, role.aliases)
-        g.add((node, DCTERMS.source, _source(role.source)))
+        for source in _sources(role.source):
+            g.add((node, DCTERMS.source, source))
     g.add((PROGRAM_SCHEME, RDF.type, SKOS.ConceptScheme))
     _labels(g, PROGRAM_SCHEME, "Program", "Programmes")
     for program in lex.programs:
@@ -72,7 +79,8 @@ def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
         g.add((node, RDF.type, KG.Program))
         g.add((node, SKOS.inScheme, PROGRAM_SCHEME))
         _labels(g, node, program.name, program.name_en, program.aliases)
-        g.add((node, DCTERMS.source, _source(program.source)))
+        for source in _sources(program.source):
+            g.add((node, DCTERMS.source, source))
     _sentra(g, lex)
     for external in lex.external_ids:
         node = iri.entity(external.entity)
@@ -124,4 +132,5 @@ def _sentra(g: Graph, lex: Lexicon) -> None:
         if city:
             g.add((node, KG.basedIn, iri.entity(f"place/{city.key}")))
         for url in row.sources:
-            g.add((node, DCTERMS.source, _source(url)))
+            for source in _sources(url):
+                g.add((node, DCTERMS.source, source))
