@@ -38,7 +38,7 @@ def exported(store_dir: Path) -> list[str]:
 def test_the_streamed_build_holds_the_quads_of_the_in_memory_build(dataset: Dataset, tmp_path: Path, jobs: int) -> None:
     kg_store.write_store(tmp_path / "in-memory", dataset)
     summary = build([], tmp_path / "streamed", jobs)
-    assert "from 7 documents (7 extracted, 0 unchanged)" in summary
+    assert "from 23 documents (23 extracted, 0 unchanged)" in summary
     streamed = exported(tmp_path / "streamed")
     assert streamed == exported(tmp_path / "in-memory")
     assert len(streamed) > 20000

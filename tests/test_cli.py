@@ -51,7 +51,7 @@ class FakeReport:
 
 
 def module_to_patch(monkeypatch: pytest.MonkeyPatch, name: str) -> types.ModuleType:
-    """The real kg.<name> if it imports, else an empty stand-in (it is written in parallel)."""
+    """The real kg.<name> (a dotted module path below kg) if it imports, else an empty stand-in."""
     try:
         return importlib.import_module(f"kg.{name}")
     except ImportError:
@@ -92,7 +92,7 @@ class FakeBuild:
 def build_calls(monkeypatch: pytest.MonkeyPatch) -> FakeBuild:
     """Fake build.build_store; `.calls` lists the inputs it was called with."""
     fake = FakeBuild()
-    monkeypatch.setattr(module_to_patch(monkeypatch, "build"), "build_store", fake, raising=False)
+    monkeypatch.setattr(module_to_patch(monkeypatch, "build.builder"), "build_store", fake, raising=False)
     return fake
 
 
@@ -114,7 +114,7 @@ class FakeValidator:
 @pytest.fixture
 def validator(monkeypatch: pytest.MonkeyPatch) -> FakeValidator:
     fake = FakeValidator()
-    monkeypatch.setattr(module_to_patch(monkeypatch, "validate"), "validate_graph", fake, raising=False)
+    monkeypatch.setattr(module_to_patch(monkeypatch, "validate.shacl"), "validate_graph", fake, raising=False)
     return fake
 
 

@@ -318,4 +318,4 @@ def test_evidence_outside_the_sentence_is_only_cross_sentence_rules(facts: list[
     rules = {f.rule for f in facts for m in f.evidence if m.start < f.sentence.start}
     assert rules <= {"visit-today-is-dateline-date", "anak-perusahaan", "figure-of-ini-reference",
                      "hal-ini-melebihi", "received-by", "visit-place-of-organisation", "visit-date-from-dateline",
-                     "visit-place-from-dateline", "approaches-list"}
+                     "visit-place-from-dateline", "approaches-list", "figure-of-previous-sentence-topic"}

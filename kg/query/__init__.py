@@ -1,3 +1,5 @@
 """Answering queries: evaluation with time limits (`evaluator`), result formats and row caps
-(`results`), the result cache (`result_cache`) and the SERVICE policy (`federation`). Reads the store
-through `kg.store`; may import `kg.store` and `kg.graph`, never the extractor or the build."""
+(`results`), the result cache (`result_cache`) and the SERVICE policy (`federation`, with its
+SPARQL scan `sparql_scan`, IRI resolution `rfc3986`, address classes `addresses` and refused targets
+`outbound`). Reads the store through `kg.store`; may import `kg.store` and `kg.graph`, never the
+extractor or the build."""

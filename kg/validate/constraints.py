@@ -26,6 +26,7 @@ _LEXICAL: dict[str, re.Pattern[str]] = {
     str(XSD.nonNegativeInteger): re.compile(r"\+?\d+|-0+"),
     str(XSD.decimal): re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)"),
     str(XSD.gYear): re.compile(r"-?\d{4,}(Z|[+-]\d{2}:\d{2})?"),
+    str(XSD.gYearMonth): re.compile(r"-?\d{4,}-(0[1-9]|1[0-2])(Z|[+-]\d{2}:\d{2})?"),
 }
 _NUMERIC = {str(XSD.integer), str(XSD.nonNegativeInteger), str(XSD.decimal), str(XSD.double), str(XSD.float),
             str(XSD.int), str(XSD.long), str(XSD.positiveInteger)}
