@@ -292,7 +292,7 @@ BNODE_LABEL = re.compile(r"_:[A-Za-z0-9]+")
 
 
 def test_building_twice_gives_identical_nquads(dataset: Dataset) -> None:
-    assert _nquad_lines(build_dataset([])) == _nquad_lines(dataset)
+    assert _nquad_lines(build_dataset(CORPUS)) == _nquad_lines(dataset)
 
 
 def test_build_in_another_process_differs_at_most_in_blank_node_labels(dataset: Dataset, tmp_path: Path) -> None:
@@ -300,10 +300,11 @@ def test_build_in_another_process_differs_at_most_in_blank_node_labels(dataset: 
     out = tmp_path / "build.nq"
     script = (
         "import sys; from kg.build.dataset import build_dataset; "
-        "open(sys.argv[1], 'w', encoding='utf-8').write(build_dataset([]).serialize(format='nquads'))"
+        "open(sys.argv[1], 'w', encoding='utf-8').write(build_dataset(sys.argv[2:]).serialize(format='nquads'))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
-    subprocess.run([sys.executable, "-c", script, str(out)], check=True, cwd=ROOT, env=env, timeout=300)
+    subprocess.run([sys.executable, "-c", script, str(out), *map(str, CORPUS)], check=True, cwd=ROOT, env=env,
+                   timeout=300)
     other = sorted(line for line in out.read_text(encoding="utf-8").splitlines() if line.strip())
     here = _nquad_lines(dataset)
     assert len(other) == len(here)

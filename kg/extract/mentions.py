@@ -87,7 +87,21 @@ def _stated_name(surface: str, label: str) -> str:
         return ""
     canonical_words = {w.casefold(): w for w in label.split()}
     mended = " ".join(_spelt_as(w, canonical_words) for w in name.split())
-    return mended if set(mended.casefold().split()) - set(canonical_words) else ""
+    new_words = [w for w in mended.casefold().split()
+                 if not any(_one_edit(w.rstrip("."), c) for c in canonical_words)]
+    return mended if new_words else ""
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Equal, or one letter substituted, added or dropped ("Propinsi"/"Provinsi", "PT."/"PT")."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _alternation(names: Iterable[str]) -> str:
