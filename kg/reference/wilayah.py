@@ -1,13 +1,12 @@
 """Indonesia's administrative areas with their official codes (Kepmendagri 2025, `kg/lexicons/wilayah/`).
 
 Every province, regency (kabupaten) and city (kota) becomes a place of the gazetteer, recognised
-anywhere; districts (kecamatan) and villages (desa/kelurahan) are only looked up by name when a text
-names them as such ("Kecamatan Cugenang"), because thousands of village names repeat. The code is the
-one Wikidata keeps as P2588, and a code's prefix is its parent (`33` ⊃ `33.23` ⊃ `33.23.03`).
+anywhere. Districts (kecamatan) and villages (desa/kelurahan) are in the file but not yet recognised:
+thousands of village names repeat, so they need the context of a named regency. The code is the one
+Wikidata keeps as P2588, and a code's prefix is its parent (`33` ⊃ `33.23` ⊃ `33.23.03`).
 
 Keys: a province or city by its name (`place/jawa-barat`, `place/surakarta`), a regency by its name
-unless a city shares it (`place/kabupaten-bogor` beside `place/bogor`), a district by its name and its
-regency's (`place/cugenang-cianjur`), a village by its name and its district's.
+unless a city shares it (`place/kabupaten-bogor` beside `place/bogor`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,18 +25,6 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 WILAYAH_CSV = LEXICON_DIR / "wilayah" / "wilayah-kepmendagri-2025.csv"
 SOURCE = "Kepmendagri No. 300.2.2-2138 Tahun 2025, kode wilayah (compiled by cahyadsn/wilayah, MIT)"
 _PREFIX = re.compile(r"^(?:Kabupaten|Kota Administrasi|Kota Adm\.|Kota) ")
-
-
-@dataclass(frozen=True)
-class Area:
-    """One row of the decree: a district or a village, found by name only in context."""
-    code: str
-    name: str
-    level: str  # "District" or "Village"
-
-    @property
-    def parent_code(self) -> str:
-        return self.code.rsplit(".", 1)[0]
 
 
 def _rows() -> list[tuple[str, str, str]]:
@@ -77,28 +63,3 @@ def regions() -> tuple[Place, ...]:
             aliases = tuple(a for a in aliases if a != short)
         places.append(Place(key, short, "", kind, province_key, aliases, "", "", SOURCE, code))
     return tuple(places)
-
-
-@lru_cache(maxsize=1)
-def subdivisions() -> dict[str, tuple[Area, ...]]:
-    """Districts and villages by case-folded name; loaded the first time a text names one."""
-    index: dict[str, list[Area]] = defaultdict(list)
-    for code, name, level in _rows():
-        if level in ("kecamatan", "desa/kelurahan"):
-            index[name.casefold()].append(Area(code, name, "District" if level == "kecamatan" else "Village"))
-    return {name: tuple(areas) for name, areas in index.items()}
-
-
-@lru_cache(maxsize=1)
-def by_code() -> dict[str, str]:
-    """Official name of every area by code, for naming a district's regency or a village's district."""
-    return {code: name for code, name, _ in _rows()}
-
-
-def area_key(area: Area, regions_by_code: dict[str, Place]) -> str:
-    """`place/<district>-<regency>` or `place/<village>-<district>`."""
-    parent = area.parent_code
-    if area.level == "District":
-        region = regions_by_code.get(parent)
-        return f"{slugify(area.name)}-{region.key if region else slugify(by_code()[parent])}"
-    return f"{slugify(area.name)}-{slugify(by_code()[parent])}"
