@@ -69,6 +69,7 @@ def resolve(mentions: list[Mention], text: str) -> list[Mention]:
             label = next(m.label for m in mentions if m.key == key)
             added.append(Mention("person", mention.start, mention.end, mention.text, key, label, "Person",
                                  {"rule": "title-only", "role": mention.attrs["role"]}))
+    _bare_names_of_regencies(mentions)
     orgs = [m for m in mentions if m.kind == "org"]
     for mention in orgs:
         longer = {o.key for o in orgs if o.key != mention.key and o.text.startswith(mention.text + " ")}
@@ -77,6 +78,21 @@ def resolve(mentions: list[Mention], text: str) -> list[Mention]:
             mention.key, mention.label, mention.entity_kind = full.key, full.label, full.entity_kind
             mention.attrs["rule"] = "short-form-of-named"
     return sorted(mentions + added, key=lambda m: (m.start, -m.end))
+
+
+def _bare_names_of_regencies(mentions: list[Mention]) -> None:
+    """A bare "Magelang" is the city, unless the document names "Kabupaten Magelang" and never
+    "Kota Magelang": then it is the regency the document is about."""
+    places = [m for m in mentions if m.kind == "place"]
+    cities_named = {m.key for m in places if m.text.startswith("Kota ")}
+    regency_of = {m.key.replace("place/kabupaten-", "place/", 1): m for m in places
+                  if m.entity_kind == "Regency" and m.key.startswith("place/kabupaten-")}
+    for mention in mentions:
+        if mention.kind == "place" and mention.key in regency_of and mention.key not in cities_named \
+                and not mention.text.startswith("Kota "):
+            regency = regency_of[mention.key]
+            mention.key, mention.label, mention.entity_kind = regency.key, regency.label, regency.entity_kind
+            mention.attrs["rule"] = "bare-name-of-named-regency"
 
 
 def entity_table(mentions: list[Mention], lexicon: Lexicon | None = None) -> dict[str, Entity]:

@@ -116,9 +116,8 @@ class MentionFinder:
         self._names: dict[str, tuple[str, str, str, str]] = {}
         #: places from the official datasets, not the curated list: a longer pattern may contain them
         self._official_places = {f"place/{p.key}" for p in self.lex.places if not p.curated}
-        for place in self.lex.places:
-            for name in (place.name, *place.aliases):
-                self._names[name] = ("place", f"place/{place.key}", place.name, place.kind)
+        for name, place in self.lex.place_names.items():
+            self._names[name] = ("place", f"place/{place.key}", place.name, place.kind)
         for org in self.lex.organisations:
             for name in (org.name, *org.aliases):
                 self._names[name] = ("org", f"org/{org.key}", org.name, org.kind)

@@ -101,12 +101,18 @@ class Lexicon:
         return {p.key: p for p in self.places}
 
     @cached_property
-    def _places_by_name(self) -> dict[str, Place]:
+    def place_names(self) -> dict[str, Place]:
+        """Every name and alias → the place it names. The first place listed wins a shared name, but a
+        city wins over a regency of its name: a bare "Bandung" is the city ("Kabupaten Bandung" the regency)."""
         index: dict[str, Place] = {}
-        for place in reversed(self.places):  # the first place listed wins a shared name
+        for place in sorted(reversed(self.places), key=lambda p: p.kind != "Regency"):
             for name in (place.name, *place.aliases):
-                index[name.replace("Propinsi", "Provinsi").casefold()] = place
+                index[name] = place
         return index
+
+    @cached_property
+    def _places_by_name(self) -> dict[str, Place]:
+        return {name.replace("Propinsi", "Provinsi").casefold(): place for name, place in self.place_names.items()}
 
     def place(self, key: str) -> Place:
         return self._places_by_key[key]
