@@ -63,3 +63,35 @@ def regions() -> tuple[Place, ...]:
             aliases = tuple(a for a in aliases if a != short)
         places.append(Place(key, short, "", kind, province_key, aliases, "", "", SOURCE, code))
     return tuple(places)
+
+
+@lru_cache(maxsize=1)
+def area_names() -> frozenset[str]:
+    """The casefolded name of every province, regency, city and district (kecamatan): enough to tell
+    that a dateline's "CUGENANG" is a place where the gazetteer does not recognise it. Village names
+    are left out: among 83,000 of them nearly any word is one ("Antara" is a village)."""
+    return frozenset(_PREFIX.sub("", name).casefold() for _, name, level in _rows() if level != "desa/kelurahan")
+
+
+_STATUS = re.compile(r"^(?:Daerah Khusus Ibukota|Kabupaten Administrasi|Kabupaten|Kota Administrasi|Kota Adm\.|Kota) ")
+
+
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, tuple[str, ...]]:
+    """Every area of every level by its name without the status word ("Kota", "Kabupaten", …)."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for code, name, _ in _rows():
+        index[_STATUS.sub("", name).casefold()].append(code)
+    return {name: tuple(codes) for name, codes in index.items()}
+
+
+def area_code(name: str, within: str) -> str | None:
+    """The code of the area called `name` that is, or lies inside, the area coded `within`: the one
+    at the highest level that has any ("Cibinong" in 32 is the kecamatan 32.01.01, not one of the
+    villages of that name), or None when that level has none or several."""
+    codes = [c for c in _codes_by_name().get(name.casefold(), ()) if c == within or c.startswith(within + ".")]
+    if not codes:
+        return None
+    top = min(c.count(".") for c in codes)
+    found = [c for c in codes if c.count(".") == top]
+    return found[0] if len(found) == 1 else None

@@ -30,7 +30,7 @@ def extract(a: Analysis) -> None:
         chained = {id(o) for p in here if p.kind == "person" and p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
         # "Pemerintah Indonesia melalui Kementerian Sosial": one party acting through another
         partners = [m for m in here if m.kind == "org" and id(m) not in chained
-                    and not a.norm.text[m.end:m.end + 9] == " melalui "]
+                    and not a.norm.text[m.end:m.end + 9] == " melalui " and m.attrs.get("source") != "dateline"]
         we = _speaker_org(a, sentence)
         keys = ([we] if we else []) + [m.key for m in partners]
         keys = list(dict.fromkeys(keys))

@@ -13,12 +13,14 @@ from rdflib.namespace import XSD
 
 from kg.extract.entities import Entity
 from kg.extract.facts.base import Analysis
+from kg.extract.facts.dateline import Part, outlet_name
+from kg.extract.facts.dateline import parts as dateline_parts
 from kg.extract.mentions import Mention
 from kg.extract.text import Sentence
 from kg.graph import iri
+from kg.graph.iri import org_key
 from kg.graph.vocab import DCTERMS, KG, PROV, RDF, SDO
 
-DATELINE = re.compile(r"^(?P<place>[A-Z][A-Za-z.]*(?:[ ,]+[A-Z][A-Za-z.]*)*?),? *(?:\((?P<date>[^)]*)\))? *[-\u2013\u2014]")
 
 
 def extract(a: Analysis) -> None:
@@ -34,15 +36,19 @@ def extract(a: Analysis) -> None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:]+(?:\+00:00|Z)?", a.doc.header.get("retrieved", "")):
         a.add(doc, PROV.generatedAtTime, Literal(a.doc.header["retrieved"], datatype=XSD.dateTime), first, [],
               "header-retrieved")
-    dateline = next((s for s in a.sentences if DATELINE.match(s.text)), None)
-    issued = None
+    dateline = next((s for s in a.sentences if dateline_parts(s.text, a.lexicon)), None)
+    issued = outlet = None
     if dateline:
-        match = DATELINE.match(dateline.text)
-        assert match
-        place = _dateline_place(a, dateline, match)
+        found = dateline_parts(dateline.text, a.lexicon)
+        assert found
+        pieces, end = found
+        place = next((_dateline_place(a, dateline, p) for p in reversed(pieces) if p.kind == "place"), None)
         if place:
             a.add(doc, KG.dateline, place.key, dateline, [place], "dateline-place")
-        dates = [m for m in a.in_sentence(dateline, "date") if "date" in m.attrs and m.start < dateline.start + match.end()]
+        outlet = next((p for p in pieces if p.kind == "outlet"), None)
+        if outlet:
+            _dateline_outlet(a, doc, dateline, outlet)
+        dates = [m for m in a.in_sentence(dateline, "date") if "date" in m.attrs and m.start < dateline.start + end]
         if dates:
             issued = dates[0]
             a.add(doc, DCTERMS.issued, Literal(issued.attrs["date"].isoformat(), datatype=XSD.date), dateline, [issued], "dateline-date")
@@ -57,6 +63,8 @@ def extract(a: Analysis) -> None:
     a.label(iri.document(a.doc.slug), first, [], rule, title)
     last = a.sentences[-1]
     orgs = a.in_sentence(last, "org")
+    if outlet:
+        return  # a news report: the outlet is its publisher, whoever wrote the statement it reports
     if orgs and len(last.text) - sum(len(m.text) for m in orgs) < 12 and not last.text.endswith((".", '"')):
         a.add(doc, DCTERMS.publisher, orgs[0].key, last, [orgs[0]], "closing-line-publisher")
     else:
@@ -66,19 +74,38 @@ def extract(a: Analysis) -> None:
             a.add(doc, DCTERMS.publisher, f"org/{org.key}", first, [], "source-domain-publisher")
 
 
-def _dateline_place(a: Analysis, dateline: Sentence, match: re.Match[str]) -> Mention | None:
+def _dateline_place(a: Analysis, dateline: Sentence, part: Part) -> Mention | None:
     """Datelines shout the city ("FUKUOKA"); look it up in the gazetteer whatever its case."""
-    words = match.group("place").split(",")[-1].strip()
-    place = a.lexicon.place_by_name(words)
+    place = a.lexicon.place_by_name(part.text)
     if place is None:
         return None
-    start = dateline.start + match.start("place") + match.group("place").rfind(words)
+    start = dateline.start + part.start
     key = f"place/{place.key}"
-    mention = Mention("place", start, start + len(words), words, key, place.name, place.kind, {"source": "dateline"})
+    mention = Mention("place", start, start + len(part.text), part.text, key, place.name, place.kind, {"source": "dateline"})
     if key not in a.entities:
-        a.entities[key] = Entity(key, place.kind, place.name, place.name_en, {words})
+        a.entities[key] = Entity(key, place.kind, place.name, place.name_en, {part.text})
         a.add(key, RDF.type, KG[place.kind], dateline, [mention], "place-name")
         a.label(key, dateline, [mention], "place-name", place.name, place.name_en)
+    _keep(a, mention)
+    return mention
+
+
+def _dateline_outlet(a: Analysis, doc: str, dateline: Sentence, part: Part) -> None:
+    """A news outlet naming itself in the dateline published the report."""
+    start = dateline.start + part.start
+    existing = next((m for m in a.mentions if m.kind == "org" and m.start == start), None)
+    name = existing.label if existing else outlet_name(part.text)
+    key = existing.key if existing else org_key("Company", name, "")
+    mention = existing or Mention("org", start, start + len(part.text), part.text, key, name, "Company",
+                                  {"source": "dateline"})
+    if key not in a.entities:
+        a.entities[key] = Entity(key, "Company", name, name, {part.text})
+        a.add(key, RDF.type, KG.Company, dateline, [mention], "dateline-outlet")
+        a.label(key, dateline, [mention], "dateline-outlet", name, name)
+        _keep(a, mention)
+    a.add(doc, DCTERMS.publisher, key, dateline, [mention], "dateline-outlet-publisher")
+
+
+def _keep(a: Analysis, mention: Mention) -> None:
     a.mentions.append(mention)
     a.mentions.sort(key=lambda m: (m.start, -m.end))
-    return mention
