@@ -45,8 +45,8 @@ def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
             g.add((node, DCTERMS.source, source))
         if place.parent:
             g.add((node, SDO.containedInPlace, iri.entity(f"place/{place.parent}")))
-        if place.code:  # Kemendagri area code (Wikidata P2588) or ISO 3166-1 alpha-2
-            g.add((node, DCTERMS.identifier, Literal(place.code)))
+        if place.code:  # Kemendagri area code (Wikidata P2588; dcterms:identifier by derivation) or ISO 3166-1 alpha-2
+            g.add((node, KG.kemendagriCode if place.code[0].isdigit() else DCTERMS.identifier, Literal(place.code)))
         for same in ([WD[place.wikidata]] if place.wikidata else []) + ([DBR[place.dbpedia]] if place.dbpedia else []):
             g.add((node, OWL.sameAs, same))
             g.add((node, SDO.sameAs, same))
@@ -113,10 +113,9 @@ def _sentra(g: Graph, lex: Lexicon) -> None:
     (`Sentra Terpadu Pangudi Luhur` and `Sentra Pangudi Luhur` are both `org/sentra-pangudiluhur`)."""
     g.add((SENTRA_LIST, RDF.type, SDO.Dataset))
     _labels(g, SENTRA_LIST, "Daftar sentra Kementerian Sosial", "List of Kemensos sentra")
-    g.add((SENTRA_LIST, SDO.creativeWorkStatus, Literal("incomplete")))
     g.add((SENTRA_LIST, SDO.description, Literal(
-        f"{len(lex.sentra)} of the 31 sentra named by Peraturan Menteri Sosial No. 3 Tahun 2022; the regulation's "
-        "annex with the full list was not available.", lang="en")))
+        f"The {len(lex.sentra)} sentra of Peraturan Menteri Sosial No. 3 Tahun 2022 with their former balai names, "
+        "compiled row by row from the sources each row cites (the regulation's annex was not available).", lang="en")))
     for row in lex.sentra:
         name, proper = sentra_name(row.name)
         node = iri.entity(org_key("Sentra", name, proper))
@@ -125,6 +124,9 @@ def _sentra(g: Graph, lex: Lexicon) -> None:
         g.add((node, ORG.unitOf, iri.entity("org/kementerian-sosial")))
         g.add((node, PROV.wasDerivedFrom, SENTRA_LIST))
         g.add((node, SDO.description, Literal(row.target_group, lang="id")))
+        former = re.sub(r"\s*\[.*?\]", "", row.former_name).strip()
+        if former:
+            g.add((node, SKOS.altLabel, Literal(former, lang="id")))
         base = re.sub(r"\s*\(.*$", "", row.city).strip()
         # "Sukabumi (…, Kecamatan Cibadak)" is the regency, not the city of the same name
         in_regency = re.search(r"\((?:.*\b(?:Kabupaten|Kecamatan|Desa)\b)", row.city)

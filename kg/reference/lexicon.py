@@ -62,6 +62,7 @@ class Program:
 @dataclass(frozen=True)
 class SentraRow:
     name: str
+    former_name: str
     city: str
     province: str
     target_group: str
@@ -170,7 +171,7 @@ def load_lexicon() -> Lexicon:
     )
     external = tuple(ExternalId(r["entity"], r["same_as"], r["source"]) for r in _rows("external_ids.csv"))
     sentra = tuple(
-        SentraRow(r["name"], r["city"], r["province"], r["target_group"],
+        SentraRow(r["name"], r["former_name"], r["city"], r["province"], r["target_group"],
                   tuple(u.strip() for u in r["source_url"].split(" ; ") if u.strip()))
         for r in _rows("sentra.csv")
     )
@@ -198,6 +199,13 @@ def _with_official_places(curated: tuple[Place, ...]) -> tuple[Place, ...]:
             aliases = tuple(dict.fromkeys((*place.aliases, *(a for a in match.aliases if a != place.name))))
             place = replace(place, aliases=aliases, code=match.code, source=f"{place.source} ; {match.source}")
         merged.append(place)
+    codes = {p.key: p.code for p in merged}
+    for i, place in enumerate(merged):  # a curated place below the regency level: its code from the decree
+        within = codes.get(place.parent, "")
+        code = wilayah.area_code(place.name, within) if not place.code and within[:1].isdigit() else None
+        if code:
+            merged[i] = replace(place, code=code, source=f"{place.source} ; {wilayah.SOURCE}")
+            codes[place.key] = code
     taken = {name for p in merged for name in (p.name, *p.aliases)}
     for place in official.values():
         aliases = tuple(a for a in place.aliases if a not in taken)
