@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.extract.mentions import NOT_NAME_START, Mention
+from kg.extract.mentions import Mention
+from kg.extract.people import NAME_RE, NOT_NAME_START
+
+NICKNAME = re.compile(r",? (?:atau|alias|(?:yang )?(?:akrab |biasa )?disapa) ")
 from kg.reference.lexicon import Lexicon, load_lexicon
 
 
@@ -41,6 +44,7 @@ def _holders(mentions: list[Mention]) -> dict[str, set[str]]:
 def resolve(mentions: list[Mention], text: str) -> list[Mention]:
     """Add the mentions that only make sense against the rest of the document, and upgrade
     short organisation names to the full name the document gives."""
+    mentions = mentions + _nicknames(mentions, text)
     people = {m.key: m.label for m in mentions if m.kind == "person" and " " in m.label}
     first_names: dict[str, set[str]] = {}
     for key, label in people.items():
@@ -56,6 +60,7 @@ def resolve(mentions: list[Mention], text: str) -> list[Mention]:
                 continue
             added.append(Mention("person", match.start(), match.end(), name, key, people[key], "Person",
                                  {"rule": "short-name"}))
+    _cued_short_names(mentions, people)
     holders = _holders(mentions)
     chained_roles = {id(r) for m in mentions if m.attrs.get("chain") for r in m.attrs["chain"]["roles"]}
     for mention in mentions:
@@ -78,6 +83,40 @@ def resolve(mentions: list[Mention], text: str) -> list[Mention]:
             mention.key, mention.label, mention.entity_kind = full.key, full.label, full.entity_kind
             mention.attrs["rule"] = "short-form-of-named"
     return sorted(mentions + added, key=lambda m: (m.start, -m.end))
+
+
+def _nicknames(mentions: list[Mention], text: str) -> list[Mention]:
+    """"Saifullah Yusuf atau Gus Ipul", "Tri Rismaharini yang akrab disapa Risma": the name after
+    "atau", "alias" or "(akrab) disapa" is another name of the person just named."""
+    found: dict[str, Mention] = {}
+    for person in (m for m in mentions if m.kind == "person" and m.attrs.get("chain")):
+        cue = NICKNAME.match(text, person.end)
+        name = NAME_RE.match(text, cue.end()) if cue else None
+        if name and not any(m.start <= name.start() < m.end for m in mentions):
+            found[name.group(0)] = Mention("person", name.start(), name.end(), name.group(0), person.key,
+                                           person.label, "Person", {"rule": "nickname"})
+    for mention in mentions:  # the nickname used later: "ujar Gus Ipul"
+        if mention.kind == "person" and mention.text in found:
+            mention.key, mention.label = found[mention.text].key, found[mention.text].label
+    return list(found.values())
+
+
+def _cued_short_names(mentions: list[Mention], people: dict[str, str]) -> None:
+    """"ujar Harry", "jelas Neneng", "sebut Kim": a word of the name of one person the document
+    names in full is that person, not someone new."""
+    for mention in mentions:
+        if mention.kind != "person" or mention.key in people or mention.attrs.get("chain"):
+            continue
+        words = mention.label.split(" ")
+        same = {key for key, label in people.items() if _contains_words(label.split(" "), words)}
+        if len(same) == 1:
+            key = next(iter(same))
+            mention.key, mention.label = key, people[key]
+            mention.attrs["rule"] = "short-name"
+
+
+def _contains_words(name: list[str], part: list[str]) -> bool:
+    return len(part) < len(name) and any(name[i:i + len(part)] == part for i in range(len(name) - len(part) + 1))
 
 
 def _bare_names_of_regencies(mentions: list[Mention]) -> None:

@@ -8,12 +8,13 @@ when that is known from the span alone. Resolving short names ("Harry") is the n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
 from kg.extract.numbers import NUMERAL, parse_money, parse_number, parse_numeral
+from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
+from kg.extract.spans import Mention
 from kg.graph.iri import org_key, slugify
 from kg.reference.lexicon import Lexicon, OrgPattern, load_lexicon
 
@@ -27,33 +28,7 @@ NOUN_STOP = {"yang", "dan", "atau", "dari", "di", "ke", "untuk", "dengan", "pada
              "sebagai", "hingga", "sampai", "per", "setiap", "tiap", "se", "tidak", "juga", "secara", "sedangkan",
              "tetapi", "namun", "menjadi", "melainkan", "sehingga", "karena", "bahwa", "agar", "supaya", "lagi",
              "pula", "saja", "pun", "lain", "lainnya"}
-NAME_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.(?:[A-Z]\.)*|[A-Z]{2,}[a-z]*)"
-NAME_RE = re.compile(rf"(?:(?:[A-Z]\.)+ ?|I (?=[A-Z]))?{NAME_TOKEN}(?: {NAME_TOKEN}){{0,4}}")
-NOT_NAME_START = {"Dalam", "Di", "Saat", "Pada", "Dengan", "Kepada", "Untuk", "Hal", "Namun", "Tahun", "Yang",
-                  "Sesuai", "Karena", "Ketika", "Setelah", "Sebelum", "Selain", "Sementara", "Menurut", "Atas", "Bagi",
-                  "Kami", "Kita", "Ia", "Dia", "Mereka", "Para", "Pak", "Bu", "Ibu", "Bapak", "Sabtu", "Minggu",
-                  "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Tim", "Tagana", "Center", "Nomor", "No", "Tahun",
-                  "Pasal", "Ayat", "Peraturan", "Undang"}
-LINKS = (" ", " (", ", ", " di ", " untuk ")
 QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S)"', re.MULTILINE)
-HONORIFICS = re.compile(r"^(?:(?:Pak|Bu|Ibu|Bapak|Sdr|Sdri|Dr|Drs|Ir|Prof|H|Hj)\.? )+")
-
-
-@dataclass
-class Mention:
-    """A span [start, end) of the normalised text and what it names."""
-
-    kind: str
-    start: int
-    end: int
-    text: str
-    key: str = ""
-    label: str = ""
-    entity_kind: str = ""
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-    def overlaps(self, other: "Mention") -> bool:
-        return self.start < other.end and other.start < self.end
 
 
 class _Blank(dict):  # type: ignore[type-arg]
@@ -88,20 +63,8 @@ def _stated_name(surface: str, label: str) -> str:
     canonical_words = {w.casefold(): w for w in label.split()}
     mended = " ".join(_spelt_as(w, canonical_words) for w in name.split())
     new_words = [w for w in mended.casefold().split()
-                 if not any(_one_edit(w.rstrip("."), c) for c in canonical_words)]
+                 if not any(one_edit(w.rstrip("."), c) for c in canonical_words)]
     return mended if new_words else ""
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Equal, or one letter substituted, added or dropped ("Propinsi"/"Provinsi", "PT."/"PT")."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 def _alternation(names: Iterable[str]) -> str:
@@ -129,6 +92,7 @@ class MentionFinder:
         for role in self.lex.roles:
             for name in (role.label_id, *role.aliases):
                 self._roles[name] = role.key
+        self._people = PeopleFinder(self.lex)
         self._role_re = re.compile(rf"(?<![\w-])(?:Wakil )?(?:{_alternation(self._roles)})(?![\w-])")
         months = _alternation(name.capitalize() for name in self.lex.months)
         self._date_re = re.compile(rf"\b(\d{{1,2}}) ({months}) (\d{{4}})\b")
@@ -143,7 +107,7 @@ class MentionFinder:
         names = self._select(self._gazetteer_mentions(text) + self._pattern_mentions(text))
         names = self._truncate_to_known(names, text)
         roles = [r for r in (self._trim_role(m, names, text) for m in self._role_mentions(text)) if r]
-        people = self._people(text, names, roles)
+        people = self._people.find(text, names, roles)
         taken = names + roles + people
         dates = self._dates(text)
         quantities = [m for m in self._quantities(text, dates) if not any(m.overlaps(t) for t in taken)]
@@ -292,123 +256,6 @@ class MentionFinder:
         key = self._roles[surface]
         return Mention("role", role.start, role.start + len(surface), surface, f"role/{key}", surface, "Role",
                        {"role": key, "deputy": False})
-
-    def _people(self, text: str, names: list[Mention], roles: list[Mention]) -> list[Mention]:
-        """People named right after a title chain, or with "selaku", "bernama", "oleh"."""
-        blocked = names + roles
-        people: list[Mention] = []
-        consumed: set[int] = set()
-        for i, role in enumerate(roles):
-            if role.start in consumed or text[max(0, role.start - 10):role.start].endswith("Peraturan "):
-                continue
-            chain = self._chain(text, role, roles[i + 1:], names)
-            consumed.update(r.start for r in chain["roles"])
-            person = self._name_at(text, chain["end"], blocked)
-            if person:
-                person.attrs.update({"chain": chain, "rule": "title-before-name"})
-                chain["person"] = person
-                people.append(person)
-        for match in re.finditer(r"\b(?:bernama|diwakili oleh|dipimpin oleh|dipimpin) ", text):
-            person = self._name_at(text, match.end(), blocked)
-            if person and not any(person.overlaps(p) for p in people):
-                person.attrs["rule"] = "name-after-cue"
-                people.append(person)
-        for match in re.finditer(r" selaku ", text):
-            before = text[max(0, match.start() - 60):match.start()]
-            found = list(NAME_RE.finditer(before))
-            if not found or found[-1].end() != len(before):
-                continue
-            start = match.start() - len(before) + found[-1].start()
-            person = self._name_at(text, start, blocked)
-            role = next((r for r in roles if r.start == match.end()), None)
-            if person and role and not any(person.overlaps(p) for p in people):
-                chain = self._chain(text, role, [r for r in roles if r.start > role.start], names)
-                chain["person"] = person
-                person.attrs.update({"chain": chain, "rule": "name-selaku-title"})
-                people.append(person)
-        return people
-
-    def _chain(self, text: str, role: Mention, later_roles: list[Mention], names: list[Mention]) -> dict[str, Any]:
-        """Walk "Presiden dan CEO PT X", "Kepala Sentra "Kartini" di Temanggung", "Dirjen Rehabilitasi Sosial"."""
-        chain: dict[str, Any] = {"roles": [role], "orgs": [], "places": [], "located": [], "unit": "", "field": ""}
-        pos = role.end
-        by_start = {m.start: m for m in names}
-        roles_by_start = {r.start: r for r in later_roles}
-        lex_role = self.lex.find_role(role.attrs["role"])
-        while True:
-            rest = text[pos:]
-            step = re.match(r" dan ", rest)
-            if step and pos + step.end() in roles_by_start and not chain["orgs"]:
-                nxt = roles_by_start[pos + step.end()]
-                chain["roles"].append(nxt)
-                pos = nxt.end
-                continue
-            linked = next((by_start[pos + len(sep)] for sep in LINKS
-                           if rest.startswith(sep) and pos + len(sep) in by_start), None)
-            if linked:
-                chain["orgs" if linked.kind == "org" else "places"].append(linked)
-                if linked.kind == "place" and rest.startswith(" di "):
-                    chain["located"].append(linked)
-                pos = linked.end
-                if text[pos:pos + 1] == ")":
-                    pos += 1
-                continue
-            if lex_role and lex_role.org_form and not chain["orgs"] and not chain["unit"]:
-                unit = re.match(r" ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,4})", rest)
-                if unit:
-                    words = [w for w in unit.group(1).split(" ")]
-                    taken = []
-                    for w in words:
-                        if w in self.lex.unit_words or w in ("Rehsos", "Anak"):
-                            taken.append(w)
-                        else:
-                            break
-                    if taken:
-                        chain["unit"] = f"{lex_role.org_form} {' '.join(taken)}"
-                        pos += 1 + len(" ".join(taken))
-                        continue
-            step = re.match(r" (Bidang(?: [A-Z][A-Za-z]+| dan)+)", rest)
-            if step and not chain["field"]:
-                words = step.group(1).split(" ")
-                keep = len(words)
-                while keep > 1 and (words[keep - 1] not in self.lex.unit_words and words[keep - 1] != "dan"):
-                    keep -= 1
-                while keep > 1 and words[keep - 1] == "dan":
-                    keep -= 1
-                chain["field"] = " ".join(words[:keep])
-                pos += 1 + len(chain["field"])
-                continue
-            break
-        if text[pos:pos + 2] == ", ":
-            pos += 2
-        chain["end"] = pos
-        return chain
-
-    def _name_at(self, text: str, pos: int, blocked: list[Mention]) -> Mention | None:
-        if pos >= len(text) or text[pos] == "\n":
-            return None
-        if text[pos] == " ":
-            pos += 1
-        honorific = HONORIFICS.match(text[pos:])
-        if honorific:
-            pos += honorific.end()
-        match = NAME_RE.match(text, pos)
-        if not match:
-            return None
-        end = match.end()
-        for other in blocked:
-            if other.start >= pos and other.start < end:
-                end = other.start
-        surface = text[pos:end].rstrip()
-        tokens = surface.split(" ")
-        while tokens and (tokens[-1] in NOT_NAME_START or tokens[-1] in self.lex.unit_words):
-            tokens.pop()
-        if not tokens or tokens[0] in NOT_NAME_START or tokens[0] in self.lex.unit_words:
-            return None
-        surface = " ".join(tokens)
-        if len(surface) < 3 or surface.isupper():
-            return None
-        return Mention("person", pos, pos + len(surface), surface, f"person/{slugify(surface, 8)}", surface, "Person", {})
 
     # -- dates, numbers, money, quotations ------------------------------------------------------------
 

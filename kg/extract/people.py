@@ -1,0 +1,234 @@
+"""Stage 2, people: who the text names, found by the cues Indonesian news writing gives.
+
+A title chain before a name ("Direktur Jenderal Rehabilitasi Sosial Kementerian Sosial RI Harry Hikmat"),
+"selaku", "bernama", "dipimpin oleh", a name set off before a title ("Neneng Heryani, Kepala …"),
+a verb of saying before a name ("ujar Wildan", "kata Mensos"), and an honorific ("Bapak Cik Ono",
+"Mr. Kim Sejin"). A name is a run of capitalised words; it is never a place or an organisation the
+reference data knows, and it stops at the next known name or title.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kg.extract.spans import Mention
+from kg.graph.iri import slugify
+from kg.reference.lexicon import Lexicon
+
+NAME_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.(?:[A-Z]\.)*|[A-Z]{2,}[a-z]*)"
+NAME_RE = re.compile(rf"(?:(?:[A-Z]\.)+ ?|I (?=[A-Z]))?{NAME_TOKEN}(?: {NAME_TOKEN}){{0,4}}")
+NOT_NAME_START = {"Dalam", "Di", "Saat", "Pada", "Dengan", "Kepada", "Untuk", "Hal", "Namun", "Tahun", "Yang",
+                  "Sesuai", "Karena", "Ketika", "Setelah", "Sebelum", "Selain", "Sementara", "Menurut", "Atas", "Bagi",
+                  "Kami", "Kita", "Ia", "Dia", "Mereka", "Para", "Pak", "Bu", "Ibu", "Bapak", "Sabtu", "Minggu",
+                  "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Tim", "Tagana", "Center", "Nomor", "No", "Tahun",
+                  "Pasal", "Ayat", "Peraturan", "Undang", "Kota", "Negara", "Pemerintah", "Desa", "Kecamatan",
+                  "Kabupaten", "Provinsi", "Kelurahan", "Dinas", "Program", "Sentra", "Balai", "Indonesia", "RI"}
+LINKS = (" ", " (", ", ", " di ", " untuk ")
+HONORIFIC_WORDS = r"(?:Pak|Bu|Ibu|Bapak|Sdr|Sdri|Dr|Drs|Ir|Prof|H|Hj|Mr|Mrs|Ms)\.?"
+HONORIFICS = re.compile(rf"^(?:{HONORIFIC_WORDS} )+")
+#: verbs that attribute speech in news writing ("…," kata X), after a closing quotation mark or a comma
+SAYS = re.compile(r"(?:[\",] |^)(?:kata|ujar|ungkap|ucap|tutur|jelas|sebut|tegas|terang|papar|imbuh|tambah|lanjut|"
+                  r"pungkas|katanya|ujarnya|sambung)\s+(?=[A-Z])", re.MULTILINE)
+#: honorifics that introduce a name on their own; "Ibu Kota" (capital city) is not a person
+HONORIFIC_CUE = re.compile(r"\b(?:(?:Bapak|Ibu|Pak|Bu|Sdr|Sdri)\.? (?!Kota\b|Negara\b|Pertiwi\b)|(?:Mr|Mrs|Ms)\.? )(?=[A-Z])")
+
+
+class PeopleFinder:
+    """Finds people among the names and titles another finder has already found."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+
+    def _unit_word_spelt(self, word: str) -> str:
+        """"Rehabilasi" in "Direktur Jenderal Rehabilasi Sosial" is a slip of "Rehabilitasi", not a name:
+        the unit word it misspells, or "" when it is none."""
+        if len(word) < 7:
+            return ""
+        return next((u for u in self.lex.unit_words
+                     if len(u) >= 7 and edit_distance(word, u) <= (2 if len(u) >= 9 else 1)), "")
+
+    def _is_place_or_org(self, surface: str) -> bool:
+        return self.lex.place_by_name(surface) is not None or any(
+            surface in (o.name, *o.aliases) for o in self.lex.organisations)
+
+    def find(self, text: str, names: list[Mention], roles: list[Mention]) -> list[Mention]:
+        """People named right after a title chain, with "selaku", "bernama", "oleh", in apposition to a
+        title, after a verb of saying or after an honorific."""
+        blocked = names + roles
+        people: list[Mention] = []
+        consumed: set[int] = set()
+        for i, role in enumerate(roles):
+            if role.start in consumed or text[max(0, role.start - 10):role.start].endswith("Peraturan "):
+                continue
+            chain = self._chain(text, role, roles[i + 1:], names)
+            consumed.update(r.start for r in chain["roles"])
+            person = self._name_at(text, chain["end"], blocked)
+            if person:
+                person.attrs.update({"chain": chain, "rule": "title-before-name"})
+                chain["person"] = person
+                people.append(person)
+        for match in re.finditer(r"\b(?:bernama|diwakili oleh|dipimpin oleh|dipimpin) ", text):
+            person = self._name_at(text, match.end(), blocked)
+            if person and not any(person.overlaps(p) for p in people):
+                person.attrs["rule"] = "name-after-cue"
+                people.append(person)
+        for match in re.finditer(r" selaku ", text):
+            before = text[max(0, match.start() - 60):match.start()]
+            found = list(NAME_RE.finditer(before))
+            if not found or found[-1].end() != len(before):
+                continue
+            start = match.start() - len(before) + found[-1].start()
+            person = self._name_at(text, start, blocked)
+            role = next((r for r in roles if r.start == match.end()), None)
+            if person and role and not any(person.overlaps(p) for p in people):
+                chain = self._chain(text, role, [r for r in roles if r.start > role.start], names)
+                chain["person"] = person
+                person.attrs.update({"chain": chain, "rule": "name-selaku-title"})
+                people.append(person)
+        people += self._apposition(text, roles, names, people)
+        taken = blocked + people
+        for cue, rule in ((SAYS, "name-after-verb-of-saying"), (HONORIFIC_CUE, "name-after-honorific")):
+            for match in cue.finditer(text):
+                person = self._name_at(text, match.end(), taken)
+                if person and not any(person.overlaps(p) for p in taken):
+                    person.attrs["rule"] = rule
+                    people.append(person)
+                    taken.append(person)
+        return people
+
+    def _apposition(self, text: str, roles: list[Mention], names: list[Mention], people: list[Mention]) -> list[Mention]:
+        """"Neneng Heryani, Kepala Sentra Handayani": a name set off by a comma before a title
+        that names nobody after it holds that title."""
+        found = []
+        named = {id(r) for p in people for r in p.attrs.get("chain", {}).get("roles", [])}
+        for i, role in enumerate(roles):
+            if id(role) in named or text[role.start - 2:role.start] != ", ":
+                continue
+            before = text[max(0, role.start - 62):role.start - 2]
+            match = re.search(rf"(?:^|(?<=[\s(]))(?:{HONORIFIC_WORDS} )?({NAME_RE.pattern})$", before)
+            if not match:
+                continue
+            start = role.start - 2 - len(before) + match.start(1)
+            person = self._name_at(text, start, names + roles)
+            if person is None or person.end != role.start - 2 or any(person.overlaps(p) for p in people + found):
+                continue
+            chain = self._chain(text, role, roles[i + 1:], names)
+            chain["person"] = person
+            person.attrs.update({"chain": chain, "rule": "name-comma-title"})
+            found.append(person)
+        return found
+
+    def _chain(self, text: str, role: Mention, later_roles: list[Mention], names: list[Mention]) -> dict[str, Any]:
+        """Walk "Presiden dan CEO PT X", "Kepala Sentra "Kartini" di Temanggung", "Dirjen Rehabilitasi Sosial"."""
+        chain: dict[str, Any] = {"roles": [role], "orgs": [], "places": [], "located": [], "unit": "", "field": ""}
+        pos = role.end
+        by_start = {m.start: m for m in names}
+        roles_by_start = {r.start: r for r in later_roles}
+        lex_role = self.lex.find_role(role.attrs["role"])
+        while True:
+            rest = text[pos:]
+            step = re.match(r" dan ", rest)
+            if step and pos + step.end() in roles_by_start and not chain["orgs"]:
+                nxt = roles_by_start[pos + step.end()]
+                chain["roles"].append(nxt)
+                pos = nxt.end
+                continue
+            linked = next((by_start[pos + len(sep)] for sep in LINKS
+                           if rest.startswith(sep) and pos + len(sep) in by_start), None)
+            if linked:
+                chain["orgs" if linked.kind == "org" else "places"].append(linked)
+                if linked.kind == "place" and rest.startswith(" di "):
+                    chain["located"].append(linked)
+                pos = linked.end
+                if text[pos:pos + 1] == ")":
+                    pos += 1
+                continue
+            if lex_role and lex_role.org_form and not chain["orgs"] and not chain["unit"]:
+                unit = re.match(r" ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,4})", rest)
+                if unit:
+                    words = [w for w in unit.group(1).split(" ")]
+                    taken, spelt = [], []
+                    for w in words:
+                        word = w if w in self.lex.unit_words or w in ("Rehsos", "Anak") else self._unit_word_spelt(w)
+                        if not word:
+                            break
+                        taken.append(w)
+                        spelt.append(word)
+                    if taken:
+                        chain["unit"] = f"{lex_role.org_form} {' '.join(spelt)}"
+                        pos += 1 + len(" ".join(taken))
+                        continue
+            step = re.match(r" \(([^)]{2,20})\)", rest)
+            if step and pos + 2 in roles_by_start:  # "Menteri Sosial (Mensos), Saifullah Yusuf"
+                pos += step.end()
+                continue
+            step = re.match(r" (?:RI|Republik Indonesia)(?![\w-])", rest)
+            if step:  # "Menteri Sosial RI, Juliari P. Batubara"
+                pos += step.end()
+                continue
+            step = re.match(r" (Bidang(?: [A-Z][A-Za-z]+| dan)+)", rest)
+            if step and not chain["field"]:
+                words = step.group(1).split(" ")
+                keep = len(words)
+                while keep > 1 and (words[keep - 1] not in self.lex.unit_words and words[keep - 1] != "dan"):
+                    keep -= 1
+                while keep > 1 and words[keep - 1] == "dan":
+                    keep -= 1
+                chain["field"] = " ".join(words[:keep])
+                pos += 1 + len(chain["field"])
+                continue
+            break
+        if text[pos:pos + 2] == ", ":
+            pos += 2
+        chain["end"] = pos
+        return chain
+
+    def _name_at(self, text: str, pos: int, blocked: list[Mention]) -> Mention | None:
+        """The person's name starting at `pos`, up to the next known name or title."""
+        if pos >= len(text) or text[pos] == "\n":
+            return None
+        if text[pos] == " ":
+            pos += 1
+        honorific = HONORIFICS.match(text[pos:])
+        if honorific:
+            pos += honorific.end()
+        match = NAME_RE.match(text, pos)
+        if not match:
+            return None
+        end = match.end()
+        for other in blocked:
+            if other.start >= pos and other.start < end:
+                end = other.start
+        surface = text[pos:end].rstrip()
+        tokens = surface.split(" ")
+        while tokens and (tokens[-1] in NOT_NAME_START or tokens[-1] in self.lex.unit_words):
+            tokens.pop()
+        if not tokens or tokens[0] in NOT_NAME_START or tokens[0] in self.lex.unit_words:
+            return None
+        surface = " ".join(tokens)
+        if len(surface) < 3 or surface.isupper() or self._is_place_or_org(surface):
+            return None
+        return Mention("person", pos, pos + len(surface), surface, f"person/{slugify(surface, 8)}", surface, "Person", {})
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Equal, or one letter substituted, added or dropped ("Propinsi"/"Provinsi", "PT."/"PT")."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: letters substituted, added or dropped."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]

@@ -1,0 +1,65 @@
+"""Stage 2, people: the cues besides a title right before the name — apposition, verbs of saying,
+honorifics, nicknames — and what is never a person's name."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import entities
+from kg.extract.mentions import Mention, MentionFinder
+
+
+@pytest.fixture(scope="module")
+def finder() -> MentionFinder:
+    return MentionFinder()
+
+
+def people(finder: MentionFinder, text: str) -> dict[str, tuple[str, str]]:
+    """Surface → (key, rule) of every person mention after resolution."""
+    found: list[Mention] = entities.resolve(finder.find(text), text)
+    return {m.text: (m.key, m.attrs.get("rule", "")) for m in found if m.kind == "person"}
+
+
+def test_a_name_set_off_before_a_title_holds_it(finder: MentionFinder) -> None:
+    text = "Kerja sama ini disambut baik oleh Neneng Heryani, Kepala Sentra Handayani, di Jakarta."
+    found = finder.find(text)
+    person = next(m for m in found if m.kind == "person")
+    assert (person.text, person.attrs["rule"]) == ("Neneng Heryani", "name-comma-title")
+    assert [r.text for r in person.attrs["chain"]["roles"]] == ["Kepala"]
+
+
+@pytest.mark.parametrize("verb", ["kata", "ujar", "ungkap", "jelas", "tutur"])
+def test_a_verb_of_saying_introduces_a_name_even_of_one_word(finder: MentionFinder, verb: str) -> None:
+    text = f'"Kami siap membantu warga," {verb} Wildan di lokasi pengungsian.'
+    assert people(finder, text) == {"Wildan": ("person/wildan", "name-after-verb-of-saying")}
+
+
+def test_a_short_name_after_a_verb_of_saying_is_the_person_named_in_full(finder: MentionFinder) -> None:
+    text = 'Mr. Kim Sejin mengatakan tertarik. "Kami memiliki outline project," sebut Kim.'
+    assert people(finder, text) == {"Kim Sejin": ("person/kim-sejin", "name-after-honorific"),
+                                    "Kim": ("person/kim-sejin", "short-name")}
+
+
+def test_honorifics_introduce_names_but_ibu_kota_is_a_capital(finder: MentionFinder) -> None:
+    text = "Bantuan diterima Bapak Cik Ono. Ibu Kota Nusantara dibangun."
+    assert people(finder, text) == {"Cik Ono": ("person/cik-ono", "name-after-honorific")}
+
+
+def test_a_nickname_after_atau_is_the_same_person(finder: MentionFinder) -> None:
+    text = ("Menteri Sosial (Mensos), Saifullah Yusuf atau Gus Ipul menegaskan fungsi sentra. "
+            '"Itu tetap jalan," ujar Gus Ipul.')
+    found = people(finder, text)
+    assert found["Saifullah Yusuf"] == ("person/saifullah-yusuf", "title-before-name")
+    assert found["Gus Ipul"][0] == "person/saifullah-yusuf"
+    assert {key for key, _ in found.values()} == {"person/saifullah-yusuf"}
+
+
+def test_ri_after_a_title_and_a_misspelt_unit_word_are_not_names(finder: MentionFinder) -> None:
+    text = ("Menteri Sosial RI, Juliari P. Batubara menerima kunjungan. Direktur Jenderal Rehabilasi Sosial "
+            "Kementerian Sosial RI Harry Hikmat meninjau kesiapan.")
+    assert {key for key, _ in people(finder, text).values()} == {"person/juliari-p-batubara", "person/harry-hikmat"}
+
+
+def test_places_and_organisations_are_never_people(finder: MentionFinder) -> None:
+    text = '"Semua siap," kata Jakarta. "Kami hadir," ujar Kemensos.'
+    assert people(finder, text) == {}
