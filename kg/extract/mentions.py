@@ -93,7 +93,7 @@ class MentionFinder:
             for name in (role.label_id, *role.aliases):
                 self._roles[name] = role.key
         self._people = PeopleFinder(self.lex)
-        self._role_re = re.compile(rf"(?<![\w-])(?:Wakil )?(?:{_alternation(self._roles)})(?![\w-])")
+        self._role_re = re.compile(rf"(?<![\w-])(?P<deputy>Wakil |Deputy )?(?:{_alternation(self._roles)})(?![\w-])")
         months = _alternation(name.capitalize() for name in self.lex.months)
         self._date_re = re.compile(rf"\b(\d{{1,2}}) ({months}) (\d{{4}})\b")
         self._month_year_re = re.compile(rf"\b({months}) (\d{{4}})\b")
@@ -235,8 +235,8 @@ class MentionFinder:
         found = []
         for match in self._role_re.finditer(text):
             surface = match.group(0)
-            deputy = surface.startswith("Wakil ") and surface not in self._roles
-            base = surface[6:] if deputy else surface
+            deputy = bool(match.group("deputy")) and surface not in self._roles
+            base = surface[len(match.group("deputy")):] if deputy else surface
             key = self._roles[base]
             if deputy:
                 key = f"wakil-{key}"

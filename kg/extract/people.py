@@ -15,6 +15,7 @@ from typing import Any
 from kg.extract.spans import Mention
 from kg.graph.iri import slugify
 from kg.reference.lexicon import Lexicon
+from kg.reference.wilayah import village_names
 
 NAME_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.(?:[A-Z]\.)*|[A-Z]{2,}[a-z]*)"
 NAME_RE = re.compile(rf"(?:(?:[A-Z]\.)+ ?|I (?=[A-Z]))?{NAME_TOKEN}(?: {NAME_TOKEN}){{0,4}}")
@@ -24,6 +25,10 @@ NOT_NAME_START = {"Dalam", "Di", "Saat", "Pada", "Dengan", "Kepada", "Untuk", "H
                   "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Tim", "Tagana", "Center", "Nomor", "No", "Tahun",
                   "Pasal", "Ayat", "Peraturan", "Undang", "Kota", "Negara", "Pemerintah", "Desa", "Kecamatan",
                   "Kabupaten", "Provinsi", "Kelurahan", "Dinas", "Program", "Sentra", "Balai", "Indonesia", "RI"}
+#: head nouns of organisation names ("Ketua Lembaga Asosiasi Pekerja Sosial …" names no person there)
+ORGANISATION_HEADS = {"Lembaga", "Asosiasi", "Yayasan", "Komisi", "Badan", "Dewan", "Kementerian", "Direktorat",
+                      "Biro", "Pusat", "Bagian", "Perkumpulan", "Forum", "Ikatan", "Himpunan", "Persatuan",
+                      "Organisasi", "Universitas", "Politeknik", "Sekolah", "Panti", "Kantor", "Deputi", "Bidang"}
 LINKS = (" ", " (", ", ", " di ", " untuk ")
 HONORIFIC_WORDS = r"(?:Pak|Bu|Ibu|Bapak|Sdr|Sdri|Dr|Drs|Ir|Prof|H|Hj|Mr|Mrs|Ms)\.?"
 HONORIFICS = re.compile(rf"^(?:{HONORIFIC_WORDS} )+")
@@ -39,6 +44,16 @@ class PeopleFinder:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lex = lexicon
+
+    @staticmethod
+    def _village(rest: str) -> str:
+        """The longest run of capitalised words opening `rest` that is the name of a village."""
+        words = re.match(r" ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,2})", rest)
+        if not words:
+            return ""
+        tokens = words.group(1).split(" ")
+        return next((" ".join(tokens[:n]) for n in range(len(tokens), 0, -1)
+                     if " ".join(tokens[:n]) in village_names()), "")
 
     def _unit_word_spelt(self, word: str) -> str:
         """"Rehabilasi" in "Direktur Jenderal Rehabilasi Sosial" is a slip of "Rehabilitasi", not a name:
@@ -121,7 +136,8 @@ class PeopleFinder:
 
     def _chain(self, text: str, role: Mention, later_roles: list[Mention], names: list[Mention]) -> dict[str, Any]:
         """Walk "Presiden dan CEO PT X", "Kepala Sentra "Kartini" di Temanggung", "Dirjen Rehabilitasi Sosial"."""
-        chain: dict[str, Any] = {"roles": [role], "orgs": [], "places": [], "located": [], "unit": "", "field": ""}
+        chain: dict[str, Any] = {"roles": [role], "orgs": [], "places": [], "located": [], "unit": "", "field": "",
+                                 "village": ""}
         pos = role.end
         by_start = {m.start: m for m in names}
         roles_by_start = {r.start: r for r in later_roles}
@@ -159,6 +175,12 @@ class PeopleFinder:
                         chain["unit"] = f"{lex_role.org_form} {' '.join(spelt)}"
                         pos += 1 + len(" ".join(taken))
                         continue
+            if lex_role and "Desa {place}" in lex_role.place_org and not chain["places"] and not chain["village"]:
+                village = self._village(rest)
+                if village:  # "Kepala Desa Penanggal Cik Ono"
+                    chain["village"] = village
+                    pos += 1 + len(village)
+                    continue
             step = re.match(r" \(([^)]{2,20})\)", rest)
             if step and pos + 2 in roles_by_start:  # "Menteri Sosial (Mensos), Saifullah Yusuf"
                 pos += step.end()
@@ -179,8 +201,9 @@ class PeopleFinder:
                 pos += 1 + len(chain["field"])
                 continue
             break
-        if text[pos:pos + 2] == ", ":
-            pos += 2
+        then = re.match(r",? (?:yaitu|yakni) |, ", text[pos:])  # "Kepala Desa Penanggal yaitu Bapak Cik Ono"
+        if then:
+            pos += then.end()
         chain["end"] = pos
         return chain
 
@@ -204,7 +227,7 @@ class PeopleFinder:
         tokens = surface.split(" ")
         while tokens and (tokens[-1] in NOT_NAME_START or tokens[-1] in self.lex.unit_words):
             tokens.pop()
-        if not tokens or tokens[0] in NOT_NAME_START or tokens[0] in self.lex.unit_words:
+        if not tokens or tokens[0] in NOT_NAME_START or tokens[0] in self.lex.unit_words or tokens[0] in ORGANISATION_HEADS:
             return None
         surface = " ".join(tokens)
         if len(surface) < 3 or surface.isupper() or self._is_place_or_org(surface):

@@ -26,6 +26,8 @@ class Role:
     org_form: str
     default_org: str
     source: str
+    #: "Kind:Template" of the organisation a title names with a place: "Bupati Magelang" → "Pemerintah Kabupaten {place}"
+    place_org: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ class Lexicon:
 def load_lexicon() -> Lexicon:
     roles = tuple(
         Role(r["key"], r["label_id"], r["label_en"], _split(r["aliases"]), r["head"] == "yes",
-             r["org_form"], r["default_org"], r["source"])
+             r["org_form"], r["default_org"], r["source"], r["place_org"])
         for r in _rows("roles.csv")
     )
     organisations = tuple(

@@ -95,3 +95,10 @@ def area_code(name: str, within: str) -> str | None:
     top = min(c.count(".") for c in codes)
     found = [c for c in codes if c.count(".") == top]
     return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def village_names() -> frozenset[str]:
+    """The name of every village (desa/kelurahan), to tell where "Kepala Desa Penanggal Cik Ono" stops
+    naming the village and starts naming its head."""
+    return frozenset(name for _, name, level in _rows() if level == "desa/kelurahan")

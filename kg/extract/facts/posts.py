@@ -53,12 +53,36 @@ def _organisation(a: Analysis, person: Mention, chain: dict[str, Any], sentence:
         org = chain["orgs"][0]
         return org.key, org, "title-org-name"
     role = a.lexicon.find_role(chain["roles"][0].attrs["role"])
+    if role and role.place_org and (chain["places"] or chain["village"]):
+        return _organisation_of_place(a, role.place_org, chain, sentence)
     if role and role.default_org:
         return f"org/{role.default_org}", None, "title-default-organisation"
     others = [m for m in a.in_sentence(sentence, "org") if m.start < person.start]
     if len({m.key for m in others}) == 1:
         return others[0].key, others[0], "title-organisation-in-sentence"
     return "", None, ""
+
+
+def _organisation_of_place(a: Analysis, place_org: str, chain: dict[str, Any], sentence: Sentence) -> tuple[str, Mention, str]:
+    """"Bupati Magelang" heads the Pemerintah Kabupaten Magelang, "Duta Besar Jepang" the Kedutaan Besar
+    Jepang, "Kepala Desa Penanggal" the Pemerintah Desa Penanggal: the organisation the title names
+    through its place (UU 23/2014, UU 6/2014, UU 37/1999)."""
+    kind, template = place_org.split(":", 1)
+    place = chain["places"][0] if chain["places"] else None
+    name = a.lexicon.place(place.key.split("/", 1)[1]).name if place else chain["village"]
+    label = template.format(place=name)
+    key = org_key(kind, label, "")
+    role_mention = chain["roles"][0]
+    end = place.end if place else role_mention.end + 1 + len(chain["village"])
+    mention = Mention("org", role_mention.start, end, a.norm.text[role_mention.start:end], key, label, kind,
+                      {"source": "title-place"})
+    if key not in a.entities:
+        a.entities[key] = Entity(key, kind, label)
+        a.add(key, RDF.type, KG[kind], sentence, [mention], "organisation-named-by-title-and-place")
+        a.label(key, sentence, [mention], "organisation-named-by-title-and-place", label)
+        if place:
+            a.add(key, KG.basedIn, place.key, sentence, [mention, place], "organisation-named-by-title-and-place")
+    return key, mention, "title-names-organisation-of-place"
 
 
 def _post(a: Analysis, person: Mention, role: Mention, chain: dict[str, Any], org: str, org_evidence: Mention | None,

@@ -1,0 +1,58 @@
+"""Posts whose organisation a title names through a place or a parliamentary commission, tested
+on sentences in the forms Indonesian news uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg.extract.document import Document
+from kg.extract.pipeline import analyse
+from kg.graph import iri
+from kg.graph.vocab import KG, ORG, RDF
+
+
+def _triples(text: str) -> set[tuple]:
+    doc = Document("t", Path("t.txt"), text, 0)
+    return {(f.s, f.p, f.o) for f in analyse(doc).facts}
+
+
+def E(key: str) -> URIRef:
+    return iri.entity(key)
+
+
+def _holds(triples: set[tuple], person: str) -> set[URIRef]:
+    """The organisations the person holds a post in."""
+    posts = {o for s, p, o in triples if s == E(person) and p == ORG.holds}
+    return {o for s, p, o in triples if s in posts and p == ORG.postIn}
+
+
+def test_a_regent_heads_the_government_of_the_regency() -> None:
+    found = _triples("Bupati Magelang Zaenal Arifin hadir di Kabupaten Magelang, Jawa Tengah.")
+    assert _holds(found, "person/zaenal-arifin") == {E("org/pemerintah-kabupaten-magelang")}
+    assert (E("org/pemerintah-kabupaten-magelang"), RDF.type, KG.LocalGovernment) in found
+    assert (E("org/pemerintah-kabupaten-magelang"), KG.basedIn, E("place/kabupaten-magelang")) in found
+
+
+def test_an_ambassador_heads_the_embassy_of_the_country() -> None:
+    found = _triples("Menteri Sosial menerima kunjungan Duta Besar Jepang Masafumi Ishii di Jakarta.")
+    assert _holds(found, "person/masafumi-ishii") == {E("org/kedutaan-besar-jepang")}
+    assert (E("org/kedutaan-besar-jepang"), RDF.type, KG.Embassy) in found
+
+
+def test_a_village_head_heads_the_village_government() -> None:
+    found = _triples("Tim bertemu Kepala Desa Penanggal yaitu Bapak Cik Ono beserta jajarannya.")
+    assert _holds(found, "person/cik-ono") == {E("org/pemerintah-desa-penanggal")}
+
+
+def test_a_deputy_chair_of_a_dpr_commission_named_without_dpr() -> None:
+    found = _triples("Hadir pula Wakil Ketua Komisi VIII Rieke Diah Pitaloka di lokasi.")
+    assert _holds(found, "person/rieke-diah-pitaloka") == {E("org/komisi-viii-dewan-perwakilan-rakyat")}
+    assert (E("org/komisi-viii-dewan-perwakilan-rakyat"), ORG.unitOf, E("org/dewan-perwakilan-rakyat")) in found
+
+
+def test_an_organisation_name_after_a_title_is_not_a_person() -> None:
+    found = _triples("Hal itu disampaikan Ketua Lembaga Asosiasi Pekerja Sosial Shin Young Joo di Seoul.")
+    people = {s for s, p, o in found if p == RDF.type and o == KG.Person}
+    assert not any("/person/lembaga" in str(person) for person in people)
