@@ -124,13 +124,12 @@ def _bare_names_of_regencies(mentions: list[Mention]) -> None:
     "Kota Magelang": then it is the regency the document is about."""
     places = [m for m in mentions if m.kind == "place"]
     cities_named = {m.key for m in places if m.text.startswith("Kota ")}
-    regency_of = {m.key.replace("place/kabupaten-", "place/", 1): m for m in places
-                  if m.entity_kind == "Regency" and m.key.startswith("place/kabupaten-")}
+    named = [m.key for m in places] + [m.attrs["place"] for m in mentions if m.kind == "org" and "place" in m.attrs]
+    regency_of = {key.replace("place/kabupaten-", "place/", 1): key for key in named if key.startswith("place/kabupaten-")}
     for mention in mentions:
         if mention.kind == "place" and mention.key in regency_of and mention.key not in cities_named \
                 and not mention.text.startswith("Kota "):
-            regency = regency_of[mention.key]
-            mention.key, mention.label, mention.entity_kind = regency.key, regency.label, regency.entity_kind
+            mention.key, mention.entity_kind = regency_of[mention.key], "Regency"
             mention.attrs["rule"] = "bare-name-of-named-regency"
 
 

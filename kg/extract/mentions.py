@@ -147,6 +147,13 @@ class MentionFinder:
                     groups["name"] = " ".join(tokens[:i])
                     end = match.start("name") + len(" ".join(tokens[: i + 1]))
                     break
+        if place is None and pattern.kind == "Sentra":
+            after = re.match(r"(?: di)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text[end:])
+            for words in ((after.group(1), after.group(1).split(" ")[0]) if after else ()):
+                found = self.lex.place_by_name(words)
+                if found and found.kind in ("City", "Regency", "Province"):  # `Balai "Soeharso" Surakarta`
+                    place, end = found, end + after.start(1) + len(words)
+                    break
         if "place" in groups:
             if not groups["place"]:
                 groups["place"] = ""

@@ -13,6 +13,8 @@ from kg.graph.vocab import KG, ORG, RDF, SKOS
 from kg.reference.graph import reference_keys
 
 SUBORDINATE_KINDS = {"Sentra", "OrganisationalUnit"}
+#: what a ministry runs: its units, sentra, schools (Poltekesos) and service centres
+UNIT_KINDS = SUBORDINATE_KINDS | {"EducationalInstitution", "ServiceCentre"}
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +76,9 @@ def _stated_parent(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped
         return
     nxt = orgs[0]
     between = a.norm.text[m.end:nxt.start]
-    if between == " " and m.entity_kind in SUBORDINATE_KINDS and nxt.entity_kind == "Ministry":
+    # "Biro Perencanaan Kemensos", "Politeknik Kesejahteraan Sosial (Poltekesos) Kemensos", "… milik Kemensos"
+    if re.fullmatch(r" (?:\([^()]{2,15}\) )?(?:milik )?", between) and m.entity_kind in UNIT_KINDS \
+            and nxt.entity_kind == "Ministry" and a.entities[nxt.key].label != a.entities[m.key].label:
         a.add(m.key, ORG.unitOf, nxt.key, sentence, [m, nxt], "unit-followed-by-ministry")
     elif between == " melalui " and m.entity_kind == "Ministry" and nxt.entity_kind in SUBORDINATE_KINDS:
         a.add(nxt.key, ORG.unitOf, m.key, sentence, [m, nxt], "ministry-melalui-unit")

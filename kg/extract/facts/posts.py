@@ -48,6 +48,9 @@ def _organisation(a: Analysis, person: Mention, chain: dict[str, Any], sentence:
             a.entities[key] = Entity(key, unit.entity_kind, unit.label, found.name_en if found else "")
             a.add(key, RDF.type, KG[unit.entity_kind], sentence, [unit], "unit-named-by-title")
             a.label(key, sentence, [unit], "unit-named-by-title", unit.label, a.entities[key].label_en)
+        ministry = next((o for o in chain["orgs"] if o.entity_kind == "Ministry"), None)
+        if ministry:  # "Direktur Jenderal Rehabilitasi Sosial Kemensos Harry Hikmat"
+            a.add(key, ORG.unitOf, ministry.key, sentence, [unit, ministry], "title-unit-of-ministry")
         return key, unit, "title-names-unit"
     if chain["orgs"]:
         org = chain["orgs"][0]

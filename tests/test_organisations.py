@@ -1,0 +1,48 @@
+"""Organisation facts a name states with its neighbours: where a sentra is, what a unit is part of."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from kg.extract.document import Document
+from kg.extract.pipeline import analyse
+from kg.graph import iri
+from kg.graph.vocab import KG, ORG
+
+
+def E(key: str) -> URIRef:
+    return iri.entity(key)
+
+
+def _triples(text: str) -> set[tuple]:
+    return {(f.s, f.p, f.o) for f in analyse(Document("t", Path("t.txt"), text, 0)).facts}
+
+
+@pytest.mark.parametrize("text, sentra, place", [
+    ('Dirjen meninjau Balai Besar Disabilitas "Prof. Dr. Soeharso" Surakarta kemarin.', "org/balai-soeharso", "place/surakarta"),
+    ("Menteri meresmikan Balai Anak Antasena di Kabupaten Magelang, Jawa Tengah.", "org/balai-antasena", "place/kabupaten-magelang"),
+    ("Alat bantu diproduksi di Sentra Terpadu Prof. Dr. Soeharso Surakarta.", "org/sentra-soeharso", "place/surakarta"),
+    ('KOICA datang ke BRSAMPK "Handayani" di Jakarta untuk menjajaki kerja sama.', "org/balai-handayani", "place/jakarta"),
+])
+def test_a_sentra_is_where_the_place_after_its_name_is(text: str, sentra: str, place: str) -> None:
+    found = _triples(text)
+    assert (E(sentra), KG.basedIn, E(place)) in found
+    assert (E(sentra), ORG.unitOf, E("org/kementerian-sosial")) in found
+
+
+def test_a_unit_named_by_a_title_is_part_of_the_ministry_named_after_it() -> None:
+    found = _triples("Direktur Jenderal Rehabilitasi Sosial Kemensos Harry Hikmat melaporkan evaluasi program.")
+    assert (E("org/direktorat-jenderal-rehabilitasi-sosial"), ORG.unitOf, E("org/kementerian-sosial")) in found
+
+
+def test_a_unit_with_its_short_form_before_the_ministry_is_part_of_it() -> None:
+    found = _triples("Sivitas Politeknik Kesejahteraan Sosial (Poltekesos) Kemensos hadir.")
+    assert (E("org/politeknik-kesejahteraan-sosial"), ORG.unitOf, E("org/kementerian-sosial")) in found
+
+
+def test_a_ministry_beside_another_ministry_is_not_its_unit() -> None:
+    found = _triples("Kementerian Luar Negeri Kementerian Sosial bertemu.")
+    assert not {t for t in found if t[1] == ORG.unitOf}
