@@ -313,7 +313,7 @@ def test_quotation_after_a_speech_verb(finder: MentionFinder) -> None:
     [
         ('Turut hadir Kepala Sentra "Kartini" di Temanggung Rachmad Koesnadi.', 'Sentra "Kartini"'),
         ('Kepala Sentra "Handayani" di Jakarta Romal Uli Jaya Sinaga.', 'Sentra "Handayani"'),
-        ('Sosialisasi di lingkungan Balai Disabilitas "Mahatmiya" Bali.', 'Balai Disabilitas "Mahatmiya"'),
+        ('Sosialisasi di lingkungan Balai Disabilitas "Mahatmiya" Bali.', 'Balai Disabilitas "Mahatmiya" Bali'),
         ('Kunjungan ke Sentra Terpadu "Inten Soeweno" di Cibinong.', 'Sentra Terpadu "Inten Soeweno"'),
     ],
 )

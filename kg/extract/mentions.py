@@ -147,12 +147,16 @@ class MentionFinder:
                     groups["name"] = " ".join(tokens[:i])
                     end = match.start("name") + len(" ".join(tokens[: i + 1]))
                     break
+        via_di = False
         if place is None and pattern.kind == "Sentra":
-            after = re.match(r"(?: di)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text[end:])
-            for words in ((after.group(1), after.group(1).split(" ")[0]) if after else ()):
+            # `Balai "Soeharso" Surakarta` names its place; `… di Jakarta` says where it is, outside the name
+            after = re.match(r"( di)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text[end:])
+            for words in ((after.group(2), after.group(2).split(" ")[0]) if after else ()):
                 found = self.lex.place_by_name(words)
-                if found and found.kind in ("City", "Regency", "Province"):  # `Balai "Soeharso" Surakarta`
-                    place, end = found, end + after.start(1) + len(words)
+                if found and found.kind in ("City", "Regency", "Province"):
+                    place = found
+                    end = end if after.group(1) else end + after.start(2) + len(words)
+                    via_di = bool(after.group(1))
                     break
         if "place" in groups:
             if not groups["place"]:
@@ -186,6 +190,7 @@ class MentionFinder:
             attrs["stated"] = stated
         if place:
             attrs["place"] = f"place/{place.key}"
+            attrs["place_rule"] = "organisation-di-place" if via_di else "organisation-name-with-place"
         if "name" in groups:
             attrs["name"] = groups["name"]
         return Mention("org", match.start(), end, text[match.start():end], key, label, kind, attrs)

@@ -43,7 +43,7 @@ def extract(a: Analysis) -> None:
             continue
         place = m.attrs.get("place")
         if place:
-            a.add(m.key, KG.basedIn, place, sentence, [m], "organisation-name-with-place")
+            a.add(m.key, KG.basedIn, place, sentence, [m], m.attrs.get("place_rule", "organisation-name-with-place"))
             if place not in seen:
                 seen.add(place)
                 a.add(place, RDF.type, KG[a.entities[place].kind], sentence, [m], "place-inside-organisation-name")

@@ -29,6 +29,8 @@ def extract(a: Analysis) -> None:
         sentence = a.sentence_at(person.start)
         org, org_evidence, rule = _organisation(a, person, chain, sentence)
         for place in chain["located"]:
+            if org_evidence is not None and org_evidence.attrs.get("place") == place.key:
+                continue  # the organisation's own mention already says where it is
             if org and org.startswith("org/"):
                 a.add(org, KG.basedIn, place.key, sentence, [org_evidence, place] if org_evidence else [place],
                       "organisation-di-place")
