@@ -40,7 +40,7 @@ def test_a_unit_named_by_a_title_is_part_of_the_ministry_named_after_it() -> Non
 
 def test_a_unit_with_its_short_form_before_the_ministry_is_part_of_it() -> None:
     found = _triples("Sivitas Politeknik Kesejahteraan Sosial (Poltekesos) Kemensos hadir.")
-    assert (E("org/politeknik-kesejahteraan-sosial"), ORG.unitOf, E("org/kementerian-sosial")) in found
+    assert (E("org/politeknik-kesejahteraan-sosial-bandung"), ORG.unitOf, E("org/kementerian-sosial")) in found
 
 
 def test_a_ministry_beside_another_ministry_is_not_its_unit() -> None:

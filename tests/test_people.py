@@ -63,3 +63,20 @@ def test_ri_after_a_title_and_a_misspelt_unit_word_are_not_names(finder: Mention
 def test_places_and_organisations_are_never_people(finder: MentionFinder) -> None:
     text = '"Semua siap," kata Jakarta. "Kami hadir," ujar Kemensos.'
     assert people(finder, text) == {}
+
+
+def test_an_acronym_in_parentheses_after_a_title_is_skipped(finder: MentionFinder) -> None:
+    text = "Hadir Dirjen Penanganan Fakir Miskin (PFM) Asep Sasa Purnama di lokasi."
+    person = next(m for m in finder.find(text) if m.kind == "person")
+    assert person.text == "Asep Sasa Purnama"
+    assert person.attrs["chain"]["unit"] == "Direktorat Jenderal Penanganan Fakir Miskin"
+
+
+def test_a_verb_of_saying_opening_a_line_or_glued_to_the_quote(finder: MentionFinder) -> None:
+    text = '"Kami dampingi terus,"kata Harry Hikmat.\n"Mereka dipulangkan" Ujar Firmansyah Arifin'
+    assert {key for key, _ in people(finder, text).values()} == {"person/harry-hikmat", "person/firmansyah-arifin"}
+
+
+def test_a_name_before_selaku_stands_when_the_title_is_cut_off(finder: MentionFinder) -> None:
+    text = "Muhammad Sahreja selaku\npetugas hadir."
+    assert people(finder, text) == {"Muhammad Sahreja": ("person/muhammad-sahreja", "name-selaku")}

@@ -33,8 +33,8 @@ LINKS = (" ", " (", ", ", " di ", " untuk ")
 HONORIFIC_WORDS = r"(?:Pak|Bu|Ibu|Bapak|Sdr|Sdri|Dr|Drs|Ir|Prof|H|Hj|Mr|Mrs|Ms)\.?"
 HONORIFICS = re.compile(rf"^(?:{HONORIFIC_WORDS} )+")
 #: verbs that attribute speech in news writing ("…," kata X), after a closing quotation mark or a comma
-SAYS = re.compile(r"(?:[\",] |^)(?:kata|ujar|ungkap|ucap|tutur|jelas|sebut|tegas|terang|papar|imbuh|tambah|lanjut|"
-                  r"pungkas|katanya|ujarnya|sambung)\s+(?=[A-Z])", re.MULTILINE)
+SAYS = re.compile(r"(?:[\",] ?|^)(?:[Kk]ata|[Uu]jar|[Uu]ngkap|[Uu]cap|[Tt]utur|[Jj]elas|[Ss]ebut|[Tt]egas|[Tt]erang|"
+                  r"[Pp]apar|[Ii]mbuh|[Tt]ambah|[Ll]anjut|[Pp]ungkas|[Ss]ambung)\s+(?=[A-Z])", re.MULTILINE)
 #: honorifics that introduce a name on their own; "Ibu Kota" (capital city) is not a person
 HONORIFIC_CUE = re.compile(r"\b(?:(?:Bapak|Ibu|Pak|Bu|Sdr|Sdri)\.? (?!Kota\b|Negara\b|Pertiwi\b)|(?:Mr|Mrs|Ms)\.? )(?=[A-Z])")
 
@@ -88,15 +88,18 @@ class PeopleFinder:
             if person and not any(person.overlaps(p) for p in people):
                 person.attrs["rule"] = "name-after-cue"
                 people.append(person)
-        for match in re.finditer(r" selaku ", text):
+        for match in re.finditer(r" selaku(?= |\n)", text):
             before = text[max(0, match.start() - 60):match.start()]
             found = list(NAME_RE.finditer(before))
             if not found or found[-1].end() != len(before):
                 continue
             start = match.start() - len(before) + found[-1].start()
             person = self._name_at(text, start, blocked)
-            role = next((r for r in roles if r.start == match.end()), None)
-            if person and role and not any(person.overlaps(p) for p in people):
+            role = next((r for r in roles if r.start == match.end() + 1), None)
+            if person and not role and person.end == match.start() and not any(person.overlaps(p) for p in people):
+                person.attrs["rule"] = "name-selaku"  # the title is cut off, the name still stands
+                people.append(person)
+            elif person and role and not any(person.overlaps(p) for p in people):
                 chain = self._chain(text, role, [r for r in roles if r.start > role.start], names)
                 chain["person"] = person
                 person.attrs.update({"chain": chain, "rule": "name-selaku-title"})
@@ -182,7 +185,8 @@ class PeopleFinder:
                     pos += 1 + len(village)
                     continue
             step = re.match(r" \(([^)]{2,20})\)", rest)
-            if step and pos + 2 in roles_by_start:  # "Menteri Sosial (Mensos), Saifullah Yusuf"
+            # "Menteri Sosial (Mensos), Saifullah Yusuf", "Dirjen Penanganan Fakir Miskin (PFM) Asep Sasa Purnama"
+            if step and (pos + 2 in roles_by_start or re.fullmatch(r"[A-Z][A-Za-z]{1,9}", step.group(1)) and step.group(1)[1:].isupper()):
                 pos += step.end()
                 continue
             step = re.match(r" (?:RI|Republik Indonesia)(?![\w-])", rest)

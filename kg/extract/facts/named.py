@@ -71,7 +71,7 @@ def _label(a: Analysis, m, sentence, entity) -> None:  # type: ignore[no-untyped
 def _stated_parent(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped-def]
     """"Biro Perencanaan Kementerian Sosial", "Kementerian Sosial RI melalui Direktorat …": a unit
     named next to its ministry, or acting through it, is part of it."""
-    orgs = [o for o in a.in_sentence(sentence, "org") if o.start >= m.end]
+    orgs = [o for o in a.in_sentence(sentence, "org") if o.start >= m.end and o.key != m.key]
     if not orgs:
         return
     nxt = orgs[0]
