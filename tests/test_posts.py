@@ -56,3 +56,8 @@ def test_an_organisation_name_after_a_title_is_not_a_person() -> None:
     found = _triples("Hal itu disampaikan Ketua Lembaga Asosiasi Pekerja Sosial Shin Young Joo di Seoul.")
     people = {s for s, p, o in found if p == RDF.type and o == KG.Person}
     assert not any("/person/lembaga" in str(person) for person in people)
+
+
+def test_an_ambassador_of_korea_named_after_a_comma() -> None:
+    found = _triples("Mensos menerima Duta Besar Korea, Kim Changbeom dalam sesi berbeda.")
+    assert _holds(found, "person/kim-changbeom") == {E("org/kedutaan-besar-korea-selatan")}
