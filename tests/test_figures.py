@@ -64,3 +64,11 @@ def test_a_rate_after_a_figure_or_its_range_is_its_period(tmp_path: Path) -> Non
     periods = {Decimal(str(f.o)): objects(a, f.s, KG.period) for f in a.facts if f.p == SDO.value}
     assert periods[Decimal(20000)] == periods[Decimal(30000)] == {"P1D"}
     assert periods[Decimal(5_000_000)] == {"P1M"}
+
+
+def test_a_percentage_counts_the_measure_named_before_it(tmp_path: Path) -> None:
+    a = run(tmp_path, "Realisasi anggaran Program Rehabilitasi Sosial hingga Juli sudah sebesar 49,13 persen, "
+                      "dengan presentase realisasinya sebanyak 126,1 persen.")
+    found = figures(a)
+    assert objects(a, found[Decimal("49.13")], KG.counts) == {"realisasi anggaran"}
+    assert objects(a, found[Decimal("126.1")], KG.counts) == {"presentase realisasi"}

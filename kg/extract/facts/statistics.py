@@ -26,7 +26,10 @@ RATE_AFTER = re.compile(r"^(?:,-)?(?:\s*(?:hingga|sampai|-)\s*(?:Rp\.?\s*)?[\d.,
                         r"(?P<unit>hari|minggu|pekan|bulan|tahun)\b", re.IGNORECASE)
 PERIODS = {"hari": "P1D", "minggu": "P1W", "pekan": "P1W", "bulan": "P1M", "tahun": "P1Y"}
 WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-z][a-z ]*?)? ?$")
-MEASURE = re.compile(r"\b(?P<noun>(?:kuota|persentase|proporsi|tingkat|angka|rasio|porsi|target)(?: [a-z]+){0,3}?)(?: yang| sebesar| mencapai| adalah|\s*$)")
+#: nouns that name what a percentage measures (KBBI): "realisasi anggaran … sebesar 49,13 persen"
+MEASURE = re.compile(r"\b(?P<noun>(?i:kuota|p[er]{2}sentase|proporsi|tingkat|angka|rasio|porsi|target|realisasi|capaian|"
+                     r"serapan|pertumbuhan|kenaikan|penurunan)(?: [a-z]+?){0,3}?)(?:nya)?"
+                     r"(?: yang| sudah| telah| sebesar| sebanyak| mencapai| adalah| (?=[A-Z])|\s*$)")
 THIS = re.compile(r"\b(?:program|kegiatan|layanan|lembaga|perusahaan) ini\b")
 EXCEEDS = re.compile(r"\b(?:melebihi|melampaui|di atas)\b")
 TOLERANCE = Decimal("0.5")
@@ -69,7 +72,8 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
         a.add(key, SDO.unitCode, Literal("P1"), sentence, [m], "figure-percent")
         measure = list(MEASURE.finditer(a.norm.text[sentence.start:m.start]))
         if measure:
-            counted = measure[-1].group("noun")
+            noun = measure[-1].group("noun")
+            counted = noun[0].lower() + noun[1:]
     elif m.kind == "money":
         a.add(key, SDO.unitCode, Literal("IDR"), sentence, [m], "figure-rupiah")
     if unit:
