@@ -10,7 +10,7 @@ from rdflib import URIRef
 from kg.extract.document import Document
 from kg.extract.pipeline import analyse
 from kg.graph import iri
-from kg.graph.vocab import KG, ORG, RDF
+from kg.graph.vocab import KG, ORG, RDF, SDO
 
 
 def _triples(text: str) -> set[tuple]:
@@ -61,3 +61,12 @@ def test_an_organisation_name_after_a_title_is_not_a_person() -> None:
 def test_an_ambassador_of_korea_named_after_a_comma() -> None:
     found = _triples("Mensos menerima Duta Besar Korea, Kim Changbeom dalam sesi berbeda.")
     assert _holds(found, "person/kim-changbeom") == {E("org/kedutaan-besar-korea-selatan")}
+
+
+def test_a_minister_receiving_a_visit_hosts_it_at_the_ministry() -> None:
+    found = _triples("Menteri Sosial Juliari P. Batubara menerima kunjungan dari Duta Besar Jepang Masafumi Ishii.")
+    visits = {s for s, p, o in found if p == KG.leader and o == E("person/masafumi-ishii")}
+    assert len(visits) == 1
+    parts = {o for s, p, o in found if s in visits and p == SDO.subEvent}
+    assert {o for s, p, o in found if s in parts and p == KG.visited} == {E("org/kementerian-sosial")}
+    assert {o for s, p, o in found if s in parts and p == KG.host} == {E("person/juliari-p-batubara")}

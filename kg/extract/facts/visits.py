@@ -13,6 +13,7 @@ import re
 from rdflib import Literal
 from rdflib.namespace import XSD
 
+from kg.extract.entities import Entity
 from kg.extract.facts.base import Analysis
 from kg.extract.mentions import Mention
 from kg.extract.text import Sentence
@@ -23,6 +24,7 @@ MEMBERS = re.compile(r"\b(?:turut|ikut)(?: serta| hadir)?(?: dalam (?:rombongan|
 VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|kunjungan(?: kerja)? ke)\b")
 RECEIVED = re.compile(r"\b(?:diterima|disambut)(?: langsung| baik)?(?: oleh)?\b|\bmenerima (?:delegasi|rombongan)\b")
 TODAY = re.compile(r"\bhari ini\b")
+RECEIVES_VISIT = re.compile(r"\bmenerima kunjungan(?: kerja| kehormatan)?(?: dari)?\b")
 
 
 class Visits:
@@ -123,6 +125,9 @@ def extract(a: Analysis) -> None:
                 visits.lead(visitors[-1], sentence, "person-visits-organisation")
                 for org in after:
                     visits.part(org, sentence, [org], "person-visits-organisation")
+        match = RECEIVES_VISIT.search(text)
+        if match:
+            _received_visitors(a, visits, sentence, here, match)
         match = RECEIVED.search(text)
         if match:
             hosts = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end()]
@@ -136,3 +141,25 @@ def extract(a: Analysis) -> None:
                 key = visits.part(target, sentence, [host], "received-by") if target else visits.last_part
                 if key:
                     a.add(key, KG.host, host.key, sentence, [host], "received-by")
+
+
+def _received_visitors(a: Analysis, visits: Visits, sentence: Sentence, here: list[Mention], match: re.Match[str]) -> None:
+    """"Menteri Sosial … menerima kunjungan dari Duta Besar Jepang Masafumi Ishii": the people after
+    the cue visit, the first leading (others may come separately: "dalam sesi berbeda"); the person
+    before it hosts, at the organisation of their post."""
+    cue_start, cue_end = sentence.start + match.start(), sentence.start + match.end()
+    visitors = [m for m in here if m.kind == "person" and m.start >= cue_end]
+    hosts = [m for m in here if m.kind == "person" and m.end <= cue_start][-1:]
+    if not visitors:
+        return
+    visits.lead(visitors[0], sentence, "receives-visit-from")  # others named may be separate visits
+    for host in hosts:
+        org = next((key for _, key in a.posts.get(host.key, [])), "")
+        known = a.lexicon.organisation(org.split("/", 1)[-1])
+        if org not in a.entities and known:  # the title's own organisation ("Menteri Sosial"), named by the reference data
+            a.entities[org] = Entity(org, known.kind, known.name, known.name_en)
+        if org in a.entities:
+            at = next((m for m in a.mentions if m.key == org), None) or Mention(
+                "org", host.start, host.end, host.text, org, a.entities[org].label, a.entities[org].kind)
+            key = visits.part(at, sentence, [host], "receives-visit-from")
+            a.add(key, KG.host, host.key, sentence, [host], "receives-visit-from")
