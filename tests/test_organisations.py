@@ -10,7 +10,7 @@ from rdflib import URIRef
 from kg.extract.document import Document
 from kg.extract.pipeline import analyse
 from kg.graph import iri
-from kg.graph.vocab import KG, ORG
+from kg.graph.vocab import KG, ORG, SDO
 
 
 def E(key: str) -> URIRef:
@@ -46,3 +46,13 @@ def test_a_unit_with_its_short_form_before_the_ministry_is_part_of_it() -> None:
 def test_a_ministry_beside_another_ministry_is_not_its_unit() -> None:
     found = _triples("Kementerian Luar Negeri Kementerian Sosial bertemu.")
     assert not {t for t in found if t[1] == ORG.unitOf}
+
+
+def test_a_programme_named_with_its_organisation_and_a_list_of_an_organisations_programmes() -> None:
+    found = _triples("Kemensos meninjau Sentra Kreasi ATENSI (SKA) Balai Anak Antasena. Sentra menjadi pusat "
+                     "pemasaran program-program Kemensos seperti PKH, KUBE, Program Kewirausahaan Sosial (Prokus) dan BST.")
+    provided = {(s, o) for s, p, o in found if p == SDO.provider}
+    assert (E("program/sentra-kreasi-atensi"), E("org/balai-antasena")) in provided
+    for programme in ("program-keluarga-harapan", "kelompok-usaha-bersama", "program-kewirausahaan-sosial",
+                      "bantuan-sosial-tunai"):
+        assert (E(f"program/{programme}"), E("org/kementerian-sosial")) in provided

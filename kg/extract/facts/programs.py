@@ -24,6 +24,9 @@ DIRECTIVE = re.compile(r"\barahan\s+$")
 GIVES_DIRECTIVE = re.compile(r"^\s+(?:memberikan|menyampaikan|memberi)\s+arahan\b")
 THIS_PROGRAM = re.compile(r"\bprogram ini\b")
 WE = re.compile(r"\b[Kk]ami\b")
+OWNER_AFTER = re.compile(r"(?: \([A-Za-z]{2,10}\))? (?=[A-Z])")
+OWNERS_PROGRAMMES = re.compile(r"\b[Pp]rogram(?:-program)? $")
+LISTED = re.compile(r"\s*(?:,\s*)?(?:seperti|yaitu|yakni|antara lain|di antaranya|:)\s+")
 
 
 def extract(a: Analysis) -> None:
@@ -41,6 +44,7 @@ def extract(a: Analysis) -> None:
 
 
 def _providers(a: Analysis, sentence, here, programs) -> None:  # type: ignore[no-untyped-def]
+    _named_with_provider(a, sentence, here, programs)
     for program in programs:
         text_before = a.norm.text[sentence.start:program.start]
         orgs = [m for m in here if m.kind == "org" and m.end <= program.start and program.start - m.end <= 70
@@ -60,6 +64,30 @@ def _providers(a: Analysis, sentence, here, programs) -> None:  # type: ignore[n
                 if speaker and a.posts.get(speaker):
                     a.add(program.key, SDO.provider, a.posts[speaker][0][1], sentence, [program], "kami-verb-programme")
                     break
+
+
+def _named_with_provider(a: Analysis, sentence, here, programs) -> None:  # type: ignore[no-untyped-def]
+    """`Sentra Kreasi ATENSI (SKA) Balai Anak Antasena`: a programme named with the organisation that
+    runs it; `program-program Kemensos seperti PKH, KUBE, …`: programmes listed as an organisation's."""
+    orgs = [m for m in here if m.kind == "org"]
+    for program in programs:
+        tail = a.norm.text[program.end:sentence.end]
+        gap = OWNER_AFTER.match(tail)
+        owner = next((o for o in orgs if gap and o.start == program.end + gap.end()), None)
+        if owner:
+            a.add(program.key, SDO.provider, owner.key, sentence, [program, owner], "programme-of-organisation-named-after")
+    for org in orgs:
+        if not OWNERS_PROGRAMMES.search(a.norm.text[max(sentence.start, org.start - 16):org.start]):
+            continue
+        cue = LISTED.match(a.norm.text[org.end:sentence.end])
+        pos = org.end + cue.end() if cue else -1
+        for program in (p for p in programs if cue and p.start >= pos):
+            if not re.fullmatch(r"(?:\s*,\s*|\s+dan\s+|,\s*dan\s+)?", a.norm.text[pos:program.start]):
+                break
+            a.add(program.key, SDO.provider, org.key, sentence, [org, program], "organisation-programmes-listed")
+            pos = program.end
+            if a.norm.text[pos:pos + 2] == " (":  # the list names a short form: "(Prokus)"
+                pos = a.norm.text.find(")", pos) + 1
 
 
 def _approaches(a: Analysis, sentence, here, programs) -> None:  # type: ignore[no-untyped-def]
