@@ -15,7 +15,10 @@ from kg.extract.facts.base import Analysis
 from kg.graph.vocab import KG, RDF
 
 COOPERATION = re.compile(r"\b(?:kerja ?sama|bekerja ?sama|kemitraan|bermitra)\b", re.IGNORECASE)
-TOPIC = re.compile(r"\b(?:di bidang|bidang|dalam hal|dalam|terkait|tentang|untuk)\s+(?P<topic>[a-z][^,.;\"]*)")
+TOPIC = re.compile(r"\b(?:(?:dalam|di) bidang|bidang|dalam hal|dalam rangka|dalam|terkait|tentang|untuk)\s+(?P<topic>[a-z][^,.;\"]*)")
+#: where a topic phrase gives way to a purpose (a verb after "untuk"), an example or a qualifier:
+#: "… renovasi balai untuk mendukung …", "pengayaan bahasa asing seperti …"
+TOPIC_END = re.compile(r" (?:(?:untuk|guna|agar|supaya) (?=(?:me|ber|di|ter)[a-z])|(?:sehingga|yang|dengan|sebagai|melalui|karena|seperti) )")
 HOPED = re.compile(r"\b(?:berharap|harap|akan|rencana|ingin|apabila|semoga)\b", re.IGNORECASE)
 EXPLORED = re.compile(r"\bmenjajaki\b", re.IGNORECASE)
 WE = re.compile(r"\b[Kk]ami\b")
@@ -46,7 +49,7 @@ def extract(a: Analysis) -> None:
         topic = TOPIC.search(sentence.text, match.end())
         label = "Kerja sama " + ", ".join(a.entities[k].label for k in keys if k in a.entities)
         if topic:
-            words = topic.group("topic").strip()
+            words = TOPIC_END.split(topic.group("topic"), maxsplit=1)[0].strip()
             a.add(node, KG.topic, Literal(words, lang="id"), sentence, evidence, "cooperation-topic")
             label += f": {words}"
         a.label(node, sentence, evidence, "cooperation-cue", label)

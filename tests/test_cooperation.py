@@ -1,0 +1,36 @@
+"""Cooperation topics: the phrase after "dalam bidang", "terkait", "dalam rangka", cut where a
+purpose, an example or a qualifier starts; the embassy named "Kedubes"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract.document import Document
+from kg.extract.pipeline import analyse
+from kg.graph.vocab import KG
+
+
+def _topics_and_partners(text: str) -> tuple[set[str], set[str]]:
+    facts = analyse(Document("t", Path("t.txt"), text, 0)).facts
+    topics = {str(f.o) for f in facts if f.p == KG.topic}
+    partners = {str(f.o).rsplit("/id/", 1)[1] for f in facts if f.p == KG.partner}
+    return topics, partners
+
+
+@pytest.mark.parametrize("sentence, topic", [
+    ("KOICA menjajaki potensi kerja sama dalam bidang pengembangan remaja.", "pengembangan remaja"),
+    ("Kerja sama Kemensos dengan Kedubes Jepang terkait pengembangan atau renovasi beberapa balai untuk mendukung program.",
+     "pengembangan atau renovasi beberapa balai"),
+    ("KOICA juga menawarkan kerja sama dalam bidang pengayaan bahasa asing seperti Bahasa Inggris.", "pengayaan bahasa asing"),
+    ("Kemensos bekerja sama dalam penanganan bencana dan layanan inklusif untuk kelompok rentan.",
+     "penanganan bencana dan layanan inklusif untuk kelompok rentan"),
+])
+def test_the_topic_phrase(sentence: str, topic: str) -> None:
+    assert _topics_and_partners(sentence)[0] == {topic}
+
+
+def test_kedubes_is_the_embassy() -> None:
+    _, partners = _topics_and_partners("Kerja sama Kemensos dengan Kedubes Jepang terkait renovasi balai.")
+    assert partners == {"org/kementerian-sosial", "org/kedutaan-besar-jepang"}
