@@ -1,7 +1,7 @@
 """Replay the W3C SPARQL 1.1 Protocol test suite against our endpoint.
 
-The manifest (``shared/w3c-tests/sparql/sparql11/protocol/manifest.ttl``, ``shared/`` being a
-sibling of the repository) describes each test as HTTP requests in RDF (the ``ht:`` vocabulary):
+The manifest (``tests/w3c/sparql/sparql11/protocol/manifest.ttl``, the repository's copy of the
+W3C suite, see ``tests/w3c/README.md``) describes each test as HTTP requests in RDF (the ``ht:`` vocabulary):
 method, ``/sparql/…`` path, headers, body, and per request the expected status class
 (``mf:expectedStatus hts:StatusCode2xx`` …), result format (``mf:expectedFormat`` "boolean",
 "tabular" or "RDF") and ASK answer (``mf:expectedBoolean``). The runner loads ``data1.nt`` …
@@ -39,8 +39,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from requests.structures import CaseInsensitiveDict
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-PROTOCOL_DIR = SHARED / "w3c-tests" / "sparql" / "sparql11" / "protocol"
+PROTOCOL_DIR = Path(__file__).resolve().parent / "w3c" / "sparql" / "sparql11" / "protocol"
 MANIFEST = PROTOCOL_DIR / "manifest.ttl"
 ENDPOINT_PATH = "/sparql"
 TOKEN = "w3c-protocol-test-token"
@@ -291,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     args = parser.parse_args(argv)
     if not args.manifest.exists():
-        print(f"no manifest at {args.manifest}: shared/ must be a sibling of the repository", file=sys.stderr)
+        print(f"no manifest at {args.manifest}: the W3C suite belongs in tests/w3c/", file=sys.stderr)
         return 1
     tests = load_manifest(args.manifest)
     with tempfile.TemporaryDirectory(prefix="w3c-protocol-") as tmp:

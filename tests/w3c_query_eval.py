@@ -10,7 +10,7 @@ response is parsed with rdflib and compared with the expected results.
 How the W3C dataset is mapped onto the store:
 
 * IRIs are those of the published suite (``https://w3c.github.io/rdf-tests/...``), mapped to the
-  local copy in ``shared/w3c-tests`` by path. The query is sent with ``BASE <its file IRI>``
+  repository's copy in ``tests/w3c`` by path. The query is sent with ``BASE <its file IRI>``
   prepended (the endpoint has no base parameter), so ``FROM NAMED <data-g1.ttl>`` names the graph
   that ``qt:graphData <data-g1.ttl>`` was loaded into.
 * ``qt:data`` goes into the store's default graph, each ``qt:graphData`` into a named graph named
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[2] / "shared" / "w3c-tests"
+ROOT = Path(__file__).resolve().parent / "w3c"  # the repository's copy of the suite (tests/w3c/README.md)
 SUITE_IRI = "https://w3c.github.io/rdf-tests/"
 MANIFESTS = ("sparql/sparql11/manifest-sparql11-query.ttl", "sparql/sparql11/manifest-sparql11-results.ttl")
 
