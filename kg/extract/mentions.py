@@ -28,7 +28,7 @@ NOUN_STOP = {"yang", "dan", "atau", "dari", "di", "ke", "untuk", "dengan", "pada
              "sebagai", "hingga", "sampai", "per", "setiap", "tiap", "se", "tidak", "juga", "secara", "sedangkan",
              "tetapi", "namun", "menjadi", "melainkan", "sehingga", "karena", "bahwa", "agar", "supaya", "lagi",
              "pula", "saja", "pun", "lain", "lainnya"}
-QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S)"', re.MULTILINE)
+QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S) ?"', re.MULTILINE)
 
 
 class _Blank(dict):  # type: ignore[type-arg]

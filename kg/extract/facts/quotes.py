@@ -12,6 +12,7 @@ from kg.graph.vocab import KG, RDF, SDO
 
 SPEECH_VERB = r"(?:kata|ujar|tambah|pesan|tutur|jelas|ungkap|harap|imbuh|tegas|sebut|ucap|terang)"
 AFTER = re.compile(rf"^[,.]?\s*{SPEECH_VERB}(?P<nya>nya)?\b")
+BEFORE_INDIRECT = re.compile(r"^,?\s*(?:juga\s+)?(?:menyampaikan|menyatakan|mengatakan|berkata|mengungkapkan|menegaskan|menjelaskan|menuturkan)\b")
 BEFORE = re.compile(r"(?:menyampaikan|menyatakan|mengatakan|berkata|mengungkapkan|menegaskan|menjelaskan)(?: bahwa)?,?\s*$")
 
 
@@ -34,6 +35,15 @@ def extract(a: Analysis) -> None:
                 f"Quote by {name}: {_short(quote.attrs['inner'])}")
 
 
+def _last_reporter(a: Analysis, before: int):  # type: ignore[no-untyped-def]
+    """"Mensos Tri Rismaharini mengatakan, … 'Cara ini …,' katanya": with no quotation before, "-nya"
+    is the last person the text reported as speaking in indirect speech."""
+    for person in reversed([m for m in a.mentions if m.kind == "person" and m.end <= before]):
+        if BEFORE_INDIRECT.match(a.norm.text[person.end:person.end + 40]):
+            return person
+    return None
+
+
 def _short(text: str, words: int = 8) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
@@ -45,7 +55,10 @@ def _speaker(a: Analysis, quote, last_speaker: str):  # type: ignore[no-untyped-
     match = AFTER.match(after)
     if match:
         if match.group("nya"):
-            return last_speaker, "speech-verb-nya-last-speaker"
+            if last_speaker:
+                return last_speaker, "speech-verb-nya-last-speaker"
+            reporter = _last_reporter(a, quote.start)
+            return (reporter, "speech-verb-nya-last-reporter") if reporter else ("", "")
         limit = quote.end + match.end() + 70
         people = [m for m in a.mentions if m.kind == "person" and quote.end + match.end() <= m.start < limit]
         if people:
