@@ -16,6 +16,7 @@ from kg.query.federation import FederationPolicy
 from kg.query.result_cache import ResultCache, Runner
 from kg.store.snapshot import Stores
 from server import conditional
+from server.catalog import bp as catalog_bp
 from server.config import ServerConfig
 from server.description import bp as description_bp
 from server.errors import status_of
@@ -74,7 +75,8 @@ def create_app(cfg: ServerConfig) -> Flask:
     app.extensions["kg_runner"] = _make_runner(cfg, stores)
     app.extensions["kg_policy"] = FederationPolicy.from_strings(cfg.service_allow)
 
-    for blueprint in (sparql_bp, description_bp, graph_store_bp, pages_bp, linked_data_bp, search_bp, explorer_bp):
+    for blueprint in (sparql_bp, description_bp, catalog_bp, graph_store_bp, pages_bp, linked_data_bp, search_bp,
+                      explorer_bp):
         app.register_blueprint(blueprint)
 
     @app.before_request

@@ -1,37 +1,36 @@
 """Self-description: the SPARQL 1.1 Service Description (GET /sparql without a query), a VoID
-description of the dataset (/.well-known/void), and the dump it points to (/dump.nq.gz).
+description of the dataset (/.well-known/void, which also carries the dataset's DCAT description of
+`server.catalog`), and the dump it points to (/dump.nq.gz). Both name the ontology release the data
+conforms to (`dcterms:conformsTo` its version IRI).
 
 Statistics come from queries on the current store generation and are cached per generation.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import threading
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
-from pyoxigraph import RdfFormat, Store
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from kg.graph.vocab import BASE, ID, PREFIXES
 from kg.query.evaluator import current_generation
+from server.catalog import catalog_graph, dataset_iri, ontology_standard
 from server.context import config
-from server.negotiation import negotiate
+from server.dump import dump_file
 from server.query_runner import run_query
+from server.rdf_response import respond
 
 bp = Blueprint("description", __name__)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                   "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads")
-DESCRIPTION_MEDIA = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
-                     "application/n-triples": "nt", "application/json": "json-ld"}
 
 _lock = threading.Lock()
 
@@ -73,16 +72,6 @@ def _root() -> str:
     return request.host_url.rstrip("/")
 
 
-def _respond(graph: Graph) -> Response:
-    for prefix, namespace in {**PREFIXES, "sd": str(SD), "void": str(VOID), "formats": str(FORMATS)}.items():
-        graph.bind(prefix, namespace)
-    media = negotiate(request.headers.get("Accept"), list(DESCRIPTION_MEDIA))
-    if media is None:
-        abort(406, "descriptions are available as Turtle, JSON-LD, RDF/XML and N-Triples")
-    body = graph.serialize(format=DESCRIPTION_MEDIA[media])
-    return Response(body, content_type=f"{media}; charset=utf-8", headers={"Vary": "Accept"})
-
-
 def service_description() -> Response:
     """The SPARQL 1.1 Service Description of this endpoint."""
     cfg = config()
@@ -108,6 +97,7 @@ def service_description() -> Response:
     g.add((endpoint, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, DCTERMS.conformsTo, URIRef(_root() + "/.well-known/void")))
+    ontology_standard(g, dataset)
     default = BNode("default-graph")
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
@@ -120,21 +110,18 @@ def service_description() -> Response:
         g.add((named, SD.graph, described))
         g.add((described, RDF.type, SD.Graph))
         g.add((described, VOID.triples, Literal(count, datatype=XSD.integer)))
-    return _respond(g)
+    return respond(g)
 
 
 @bp.get("/.well-known/void")
 def void() -> Response:
-    """VoID: size, entities, classes, properties, URI space, links to other datasets, dump, licence."""
+    """VoID: size, entities, classes, properties, URI space, links to other datasets, dump, licence,
+    the ontology release in use; and the DCAT catalogue, whose dataset is the same node."""
     stats = statistics()
     root = _root()
-    ds = URIRef(root + "/.well-known/void#dataset")
-    g = Graph()
-    g.add((ds, RDF.type, VOID.Dataset))
-    g.add((ds, DCTERMS.title, Literal("Kemensos press release knowledge graph", lang="en")))
-    g.add((ds, DCTERMS.title, Literal("Graf pengetahuan siaran pers Kementerian Sosial", lang="id")))
-    g.add((ds, DCTERMS.license, LICENSE))
-    g.add((ds, DCTERMS.source, URIRef("https://kemensos.go.id/")))
+    ds = dataset_iri()
+    g = catalog_graph()
+    g.add((ds, RDF.type, VOID.Dataset))  # titles, licence, source, dates: the DCAT description's
     g.add((ds, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
     g.add((ds, VOID.dataDump, URIRef(root + "/dump.nq.gz")))
     g.add((ds, VOID.uriSpace, Literal(str(ID))))
@@ -167,28 +154,16 @@ def void() -> Response:
         g.add((linkset, VOID.subjectsTarget, ds))
         g.add((linkset, VOID.objectsTarget, URIRef(target)))
         g.add((linkset, VOID.triples, Literal(count, datatype=XSD.integer)))
-    return _respond(g)
+    return respond(g)
 
 
 @bp.get("/dump.nq.gz")
 def dump() -> Response:
     """The whole dataset as gzipped N-Quads, written once per store generation."""
-    generation = current_generation(Path(config().store_dir))
-    if not generation:
+    found = dump_file()
+    if found is None:
         abort(404, "the store is empty")
-    cache_dir = Path(config().store_dir) / "cache"
-    cache_dir.mkdir(exist_ok=True)
-    target = cache_dir / f"{Path(generation).name}.nq.gz"
-    with _lock:
-        if not target.exists():
-            partial = target.with_suffix(".tmp")
-            with gzip.open(partial, "wb") as out:
-                Store.read_only(generation).dump(out, format=RdfFormat.N_QUADS)
-            partial.replace(target)
-            for old in cache_dir.glob("*.nq.gz"):
-                if old != target:
-                    old.unlink(missing_ok=True)
-    return send_file(target, mimetype="application/gzip", as_attachment=True, download_name="kemensos-kg.nq.gz",
+    return send_file(found.path, mimetype="application/gzip", as_attachment=True, download_name="kemensos-kg.nq.gz",
                      etag=True, conditional=True)
 
 

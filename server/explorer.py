@@ -117,7 +117,7 @@ def explore() -> str:
         featured = [BASE + f for f in FEATURED]
         names = names_of(featured)
         items = [{"href": "/explore?iri=" + f, "text": names[f].best, "kind": kind_of(f)} for f in featured]
-        jsonld = {"@context": {"schema": "https://schema.org/"}, "@type": "schema:WebPage",
+        jsonld = {"@context": {"schema": "http://schema.org/"}, "@type": "schema:WebPage",
                   "schema:name": "Relation explorer",
                   "schema:mentions": [{"@id": f, "schema:name": names[f].best} for f in featured]}
         return render("explore.html", title="Relation explorer", jsonld=jsonld, center=None, featured=items)

@@ -1,7 +1,8 @@
 """Linked data: every IRI the graph mints is answered at the same path on this server.
 
 `https://w3id.org/kemensos-kg/id/person/harry-hikmat` is served at `/id/person/harry-hikmat`, and so
-are `/doc/<release>` (and the nodes below it), `/ontology` (the document of every `…/ontology#Term`)
+are `/doc/<release>` (and the nodes below it), `/ontology` (the document of every `…/ontology#Term`),
+each release of the ontology at its version IRI (`/ontology/0.1.0`, see `server.ontology_versions`)
 and `/graph/<name>`. Each has five representations: HTML for people, Turtle, N-Triples, JSON-LD and
 RDF/XML for programs.
 
@@ -22,8 +23,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, request
 
 from kg.graph.vocab import BASE
-from server import ontology_doc, pages
-from server.graph_data import ask, documents, iri_ref, named_graphs, select
+from server import ontology_doc, ontology_versions, pages
+from server.graph_data import ask, documents, iri_ref, named_graphs
 from server.negotiation import negotiate
 from server.rdf_views import (
     MEDIA_SUFFIX,
@@ -36,6 +37,7 @@ from server.rdf_views import (
     ontology_triples,
     ontology_turtle,
     serialise,
+    turtle_triples,
 )
 
 bp = Blueprint("linked_data", __name__)
@@ -51,17 +53,14 @@ def _split_suffix(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def _ontology_version_iris() -> set[str]:
-    rows = select(f"SELECT ?v WHERE {{ <{ONTOLOGY_IRI}> <http://www.w3.org/2002/07/owl#versionIRI> ?v }}")
-    return {r["v"].value for r in rows}
-
-
 def view_of(path: str) -> str | None:
     """Which kind of resource the minted IRI at `path` ("id/person/x") is, or None if the store does
-    not know it: "ontology", "graph", "document" or "resource"."""
+    not know it: "ontology", "ontology-version", "graph", "document" or "resource"."""
     iri = BASE + path
-    if path == "ontology" or (path.startswith("ontology/") and iri in _ontology_version_iris()):
+    if path == "ontology":
         return "ontology"
+    if path.startswith("ontology/"):
+        return "ontology-version" if iri in ontology_versions.releases() else None
     if path.startswith("graph/"):
         return "graph" if iri in named_graphs() else None
     if path.startswith("doc/") and iri in {d["iri"] for d in documents()}:
@@ -74,9 +73,10 @@ def view_of(path: str) -> str | None:
 
 
 def _html(view: str, iri: str) -> str:
-
     if view == "ontology":
         return ontology_doc.ontology_page()
+    if view == "ontology-version":
+        return ontology_doc.ontology_page(ontology_versions.releases()[iri], iri)
     if view == "graph":
         return pages.graph_page(iri)
     if view == "document":
@@ -87,6 +87,9 @@ def _html(view: str, iri: str) -> str:
 def _rdf(view: str, iri: str, suffix: str) -> bytes:
     if view == "ontology":
         return ontology_turtle() if suffix == "ttl" else serialise(ontology_triples(), suffix)
+    if view == "ontology-version":
+        data = ontology_versions.releases()[iri]
+        return data if suffix == "ttl" else serialise(turtle_triples(data), suffix)
     if view == "graph":
         return serialise(graph_triples(iri), suffix)
     return serialise(describe_triples(iri), suffix)
@@ -143,6 +146,11 @@ def ontology(suffix: str | None = None) -> Response:
 
 @bp.get("/ontology/<path:rest>")
 def ontology_version(rest: str) -> Response:
+    if BASE + "ontology/" + rest == ontology_versions.CHANGELOG_IRI:
+        text = ontology_versions.changelog()
+        if text is None:
+            abort(404, "the change log is not installed with this server")
+        return Response(text, content_type="text/markdown; charset=utf-8")
     return dereference("ontology/" + rest)
 
 

@@ -16,9 +16,10 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.graph.vocab import KG, PREFIXES
+from kg.graph.vocab import BASE, KG, PREFIXES
+from server import ontology_versions
 from server.graph_data import STANDARD_LABELS, cached, compact, select
-from server.rdf_views import ONTOLOGY_IRI, ontology_triples, ontology_turtle, to_jsonld
+from server.rdf_views import ONTOLOGY_IRI, ontology_turtle, to_jsonld, turtle_triples
 from server.rendering import render
 
 VANN = "http://purl.org/vocab/vann/"
@@ -77,6 +78,7 @@ def _documentation(data: bytes) -> dict[str, Any]:
         "descriptions": _texts(graph, onto, DCTERMS.description),
         "version": str(graph.value(onto, OWL.versionInfo) or ""),
         "version_iri": str(graph.value(onto, OWL.versionIRI) or ""),
+        "prior_version": str(graph.value(onto, OWL.priorVersion) or ""),
         "license": str(graph.value(onto, DCTERMS.license) or ""),
         "prefix": str(graph.value(onto, URIRef(VANN + "preferredNamespacePrefix")) or "kg"),
         "namespace": str(graph.value(onto, URIRef(VANN + "preferredNamespaceUri")) or KG),
@@ -134,14 +136,16 @@ def instance_counts() -> dict[str, int]:
     return cached("instance_counts", load)
 
 
-def ontology_page() -> str:
-
-    doc = _documentation(ontology_turtle())
+def ontology_page(data: bytes | None = None, version_iri: str | None = None) -> str:
+    """The documentation of the current release, or of the release in `data` kept at `version_iri`."""
+    turtle = ontology_turtle() if data is None else data
+    doc = _documentation(turtle)
     counts = instance_counts()
-    jsonld = to_jsonld(ontology_triples(), first=ONTOLOGY_IRI)
+    jsonld = to_jsonld(turtle_triples(turtle), first=ONTOLOGY_IRI)
     title = doc["header"]["titles"].get("en") or "Ontology"
-    return render("ontology.html", title=title, jsonld=jsonld, iri=ONTOLOGY_IRI, doc=doc, counts=counts,
-                  prefixes=PREFIXES)
+    return render("ontology.html", title=title, jsonld=jsonld, iri=version_iri or ONTOLOGY_IRI, doc=doc, counts=counts,
+                  prefixes=PREFIXES, releases=sorted(ontology_versions.releases()), changelog=ontology_versions.CHANGELOG_IRI,
+                  base=BASE)
 
 
 __all__ = ["ontology_page"]

@@ -96,8 +96,13 @@ def _ontology_triples(data: bytes) -> tuple[Triple, ...]:
     return tuple(dict.fromkeys(parse(data, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI)))
 
 
+def turtle_triples(data: bytes) -> list[Triple]:
+    """The triples of an ontology release's Turtle (any version kept in the repository)."""
+    return list(_ontology_triples(data))
+
+
 def ontology_triples() -> list[Triple]:
-    return list(_ontology_triples(ontology_turtle()))
+    return turtle_triples(ontology_turtle())
 
 
 # -- serialisations ---------------------------------------------------------------------------------
@@ -154,5 +159,6 @@ def script_json(data: Any) -> str:
 
 
 __all__ = ["RDF_SUFFIXES", "SUFFIX_MEDIA", "MEDIA_SUFFIX", "ONTOLOGY_IRI", "alternates", "link_header",
-           "describe_triples", "graph_triples", "ontology_turtle", "ontology_triples", "to_jsonld", "serialise",
+           "describe_triples", "graph_triples", "ontology_turtle", "ontology_triples", "turtle_triples", "to_jsonld",
+           "serialise",
            "script_json"]

@@ -160,7 +160,7 @@ def search_page() -> Response | str:
         response = jsonify({"query": q, "count": len(results), "results": results})
         response.headers["Vary"] = "Accept"
         return response
-    jsonld = {"@context": {"schema": "https://schema.org/"}, "@type": "schema:SearchResultsPage",
+    jsonld = {"@context": {"schema": "http://schema.org/"}, "@type": "schema:SearchResultsPage",
               "schema:name": f"Search: {q}" if q else "Search",
               "schema:mainEntity": {"@type": "schema:ItemList", "schema:numberOfItems": len(results),
                                     "schema:itemListElement": [

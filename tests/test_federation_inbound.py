@@ -32,7 +32,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 PERSON = "https://w3id.org/kemensos-kg/id/person/harry-hikmat"
 NAME = "Harry Hikmat"
 EX = Namespace("http://example.org/local#")
-SCHEMA = "https://schema.org/"
+SCHEMA = "http://schema.org/"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PREFIXES = f"PREFIX ex: <{EX}>\nPREFIX schema: <{SCHEMA}>\n"
 EXPECTED = {(NAME, "id", "local")}  # (name, its language tag, the local note)

@@ -36,7 +36,7 @@ NAME = "Harry Hikmat"
 REMOTE_NOTE = "catatan dari endpoint kedua"  # only the remote store has this literal
 OTHER_NOTE = "tidak tergabung"
 EX = "http://example.org/remote#"
-PREFIXES = f"PREFIX ex: <{EX}>\nPREFIX schema: <https://schema.org/>\n"
+PREFIXES = f"PREFIX ex: <{EX}>\nPREFIX schema: <http://schema.org/>\n"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 REDIRECTS = (301, 302, 303, 307, 308)
 HTTP_TIMEOUT = 60
@@ -183,7 +183,7 @@ def test_allow_listed_service_feeds_a_construct(federating: ServerHandle, remote
     assert response.status_code == 200, response.text
     graph = Graph().parse(data=response.text, format="turtle")
     assert {str(o) for o in graph.objects(URIRef(PERSON), URIRef(EX + "seenIn"))} == {"Fukuoka"}
-    assert {str(o) for o in graph.objects(URIRef(PERSON), URIRef("https://schema.org/name"))} == {NAME}
+    assert {str(o) for o in graph.objects(URIRef(PERSON), URIRef("http://schema.org/name"))} == {NAME}
 
 
 def test_service_description_advertises_federation_only_with_an_allow_list(federating: ServerHandle,

@@ -30,7 +30,7 @@ from server.config import ServerConfig
 
 BASE = "https://w3id.org/kemensos-kg/"
 KG = "https://w3id.org/kemensos-kg/ontology#"
-SCHEMA = "https://schema.org/"
+SCHEMA = "http://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
 OA = "http://www.w3.org/ns/oa#"
 DCTERMS = "http://purl.org/dc/terms/"

@@ -238,7 +238,7 @@ def test_entity_page_source_sentence_with_highlighted_words(harry: Element) -> N
 
 def test_highlights_are_words_of_the_raw_text(harry: Element, store: Any) -> None:
     """Every mark is a piece of a release's raw text (offsets are code points, sliced in Python)."""
-    rows = store.query("SELECT ?text WHERE { ?doc <https://schema.org/text> ?text }", use_default_graph_as_union=True)
+    rows = store.query("SELECT ?text WHERE { ?doc <http://schema.org/text> ?text }", use_default_graph_as_union=True)
     texts = [" ".join(row["text"].value.split()) for row in rows]
     raw = next(t for t in texts if "Delegasi Kemensos dipimpin oleh" in t)
     assert "Delegasi Kemensos dipimpin oleh Sekretaris Jenderal Harry Hikmat." in raw
@@ -276,7 +276,7 @@ def test_entity_page_aliases_and_english_name(client: Any) -> None:
 
 def test_entity_page_embeds_its_description(harry: Element) -> None:
     graph = Graph().parse(data=json.dumps(jsonld_of(harry)), format="json-ld")
-    assert (URIRef(HARRY), URIRef("https://schema.org/name"), Literal("Harry Hikmat", lang="id")) in graph
+    assert (URIRef(HARRY), URIRef("http://schema.org/name"), Literal("Harry Hikmat", lang="id")) in graph
     post = URIRef(BASE + "id/post/kementerian-sosial--sekretaris-jenderal")
     assert (URIRef(HARRY), URIRef("http://www.w3.org/ns/org#holds"), post) in graph
     assert any(graph.objects(post, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
@@ -300,7 +300,7 @@ def test_document_page_marks_and_links_mentions(client: Any) -> None:
 
 
 def test_document_page_text_is_the_raw_text(client: Any, store: Any) -> None:
-    rows = list(store.query(f"""SELECT ?text WHERE {{ <{BASE}{FOUNDING}> <https://schema.org/text> ?text }}""",
+    rows = list(store.query(f"""SELECT ?text WHERE {{ <{BASE}{FOUNDING}> <http://schema.org/text> ?text }}""",
                             use_default_graph_as_union=True))
     raw = rows[0]["text"].value
     text = page(client, f"/{FOUNDING}").find("div", class_="release-text")

@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import RDF, RDFS
 
-from kg.graph.vocab import KG, OA, ORG
+from kg.graph.vocab import KG, OA, ORG, SDO
 from kg.validate.shacl import ValidationReport, load_ontology, load_shapes, validate_graph
 
 PREFIXES = """
@@ -21,7 +21,7 @@ PREFIXES = """
 @prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema:  <https://schema.org/> .
+@prefix schema:  <http://schema.org/> .
 @prefix org:     <http://www.w3.org/ns/org#> .
 @prefix oa:      <http://www.w3.org/ns/oa#> .
 """
@@ -180,7 +180,7 @@ MUTATIONS = {
     "post without role": (remove(POST, ORG.role), POST, "org:role"),
     "person without language-tagged label": (untag_labels(PERSON), PERSON, "rdfs:label with a language tag"),
     "statistic with string value": (
-        set_value(STAT, ns.SDO.minValue, Literal("250.000")), STAT, "schema:minValue must be an xsd:integer"
+        set_value(STAT, SDO.minValue, Literal("250.000")), STAT, "schema:minValue must be an xsd:integer"
     ),
     "assertion without sentence": (remove(A1, KG.sentence), A1, "kg:sentence"),
     "assertion without rule": (remove(A1, KG.rule), A1, "kg:rule"),
@@ -229,7 +229,7 @@ def test_missing_quote_selector_is_a_violation() -> None:
 
 
 def test_statistic_without_any_value_is_a_violation() -> None:
-    report = check(remove(STAT, ns.SDO.minValue))
+    report = check(remove(STAT, SDO.minValue))
     assert not report.conforms
     assert names(report, STAT)
 

@@ -4,7 +4,7 @@ The base IRI is fixed (a w3id.org PURL), so minted IRIs never depend on where a 
 """
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 BASE = "https://w3id.org/kemensos-kg/"
 KG = Namespace(BASE + "ontology#")
@@ -17,6 +17,10 @@ NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#
 TIME = Namespace("http://www.w3.org/2006/time#")
 WD = Namespace("http://www.wikidata.org/entity/")
 DBR = Namespace("http://dbpedia.org/resource/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+# schema.org as consumers write it: schema.org's own JSON-LD context, Wikidata, DBpedia and prefix.cc
+# all map its terms to http://schema.org/ (rdflib's SDO is the https:// form, which they do not use)
+SDO = Namespace("http://schema.org/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
@@ -41,10 +45,11 @@ PREFIXES: dict[str, str] = {
     "time": str(TIME),
     "wd": str(WD),
     "dbr": str(DBR),
+    "wdt": str(WDT),
 }
 
 __all__ = [
-    "BASE", "KG", "ID", "DOC", "GRAPH", "OA", "NIF", "TIME", "WD", "DBR", "ONTOLOGY_GRAPH",
+    "BASE", "KG", "ID", "DOC", "GRAPH", "OA", "NIF", "TIME", "WD", "WDT", "DBR", "ONTOLOGY_GRAPH",
     "REFERENCE_GRAPH", "DERIVED_GRAPH", "PREFIXES",
     "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
 ]

@@ -1,0 +1,60 @@
+"""The default graph as a set: the RDF merge of every graph, stored once in a graph queries never name.
+
+The default graph a plain query reads is the union of the named graphs. pyoxigraph's union default
+graph (`use_default_graph_as_union`) is a bag: a triple that several releases state comes back once per
+release. An RDF graph is a set, and Jena's and Fuseki's union default graph is one; so a built store also
+holds the merge of its graphs, each distinct triple once, in `MERGED_GRAPH`. A plain query reads that
+graph as its default graph and sees every other graph, but not this one, under `GRAPH ?g`, which still
+shows each release that states a triple. Every write through `kg.store.generations` re-derives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pyoxigraph import NamedNode, Quad, Store
+
+from kg.graph.vocab import GRAPH
+
+MERGED_GRAPH = NamedNode(str(GRAPH["merged"]))
+
+_MERGE = f"""
+INSERT {{ GRAPH {MERGED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {MERGED_GRAPH}) }} ;
+INSERT {{ GRAPH {MERGED_GRAPH} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}
+"""
+
+
+def merge(store: Store) -> None:
+    """(Re)write `MERGED_GRAPH` as the merge of every other graph of `store`, its own default graph included."""
+    if store.contains_named_graph(MERGED_GRAPH):
+        store.remove_graph(MERGED_GRAPH)
+    store.add_graph(MERGED_GRAPH)  # kept when empty: the store stays one whose default graph is a set
+    store.update(_MERGE)
+
+
+def is_merged(store: Store) -> bool:
+    return store.contains_named_graph(MERGED_GRAPH)
+
+
+def plain_dataset(store: Store) -> dict[str, Any]:
+    """`Store.query` arguments for a query that names no dataset: the merge as the default graph and every
+    other graph as a named graph; without a merge, the union of all graphs (a bag), as pyoxigraph has it;
+    without named graphs, the default graph as it is (pyoxigraph reads it faster than a union)."""
+    graphs = list(store.named_graphs())
+    if MERGED_GRAPH in graphs:
+        return {"default_graph": MERGED_GRAPH, "named_graphs": [g for g in graphs if g != MERGED_GRAPH]}
+    return {"use_default_graph_as_union": True} if graphs else {}
+
+
+def visible_quads(store: Store) -> Iterator[Quad]:
+    """Every quad but those of `MERGED_GRAPH`: the dataset as built, for dumps and counts."""
+    return (quad for quad in store if quad.graph_name != MERGED_GRAPH)
+
+
+def merged_size(store: Store) -> int:
+    """Quads of `MERGED_GRAPH` (0 when there is none)."""
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, MERGED_GRAPH))
+
+
+__all__ = ["MERGED_GRAPH", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]

@@ -1,0 +1,123 @@
+"""The ontology as a published vocabulary: every release kept in `ontology/` answers at its
+`owl:versionIRI`, `owl:priorVersion` links each to the one before, and `ontology/CHANGELOG.md` has an
+entry per release. Through the Flask test client and a real server."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDFS
+from server_process import running_server
+
+from kg.validate.shacl import ONTOLOGY_PATH
+from server.app import create_app
+from server.config import ServerConfig
+
+BASE = "https://w3id.org/kemensos-kg/"
+ONTOLOGY = URIRef(BASE + "ontology")
+VERSIONS = ONTOLOGY_PATH.parent / "versions"
+CHANGELOG = ONTOLOGY_PATH.parent / "CHANGELOG.md"
+KG = "https://w3id.org/kemensos-kg/ontology#"
+
+
+def header(data: bytes) -> Graph:
+    return Graph().parse(data=data, format="turtle")
+
+
+def releases() -> dict[str, bytes]:
+    """version → Turtle, from the files themselves."""
+    found = {}
+    for data in [ONTOLOGY_PATH.read_bytes(), *(p.read_bytes() for p in sorted(VERSIONS.glob("*.ttl")))]:
+        found[str(header(data).value(ONTOLOGY, OWL.versionInfo))] = data
+    return found
+
+
+class Client:
+    def __init__(self, flask: Any = None, base_url: str = "") -> None:
+        self.flask, self.base_url = flask, base_url
+
+    def get(self, path: str, accept: str = "text/turtle") -> tuple[int, str, bytes]:
+        if self.flask is not None:
+            response = self.flask.get(path, headers={"Accept": accept})
+            return response.status_code, response.mimetype, response.get_data()
+        response = requests.get(self.base_url + path, headers={"Accept": accept}, timeout=60)
+        return response.status_code, response.headers.get("Content-Type", "").split(";")[0], response.content
+
+
+@pytest.fixture(scope="module")
+def flask_client(store_dir: Path) -> Iterator[Client]:
+    app = create_app(ServerConfig(store_dir=store_dir, threads=1))
+    yield Client(flask=app.test_client())
+    app.extensions["kg_runner"].close()
+
+
+@pytest.fixture(scope="module")
+def http_client(store_dir: Path) -> Iterator[Client]:
+    with running_server(store_dir) as server:
+        yield Client(base_url=server.base_url)
+
+
+@pytest.fixture(params=["flask", "http"])
+def client(request: pytest.FixtureRequest) -> Client:
+    return request.getfixturevalue(f"{request.param}_client")
+
+
+def test_the_releases_chain_by_prior_version() -> None:
+    kept = releases()
+    assert set(kept) >= {"0.1.0", "0.2.0"}
+    for version, data in kept.items():
+        graph = header(data)
+        assert graph.value(ONTOLOGY, OWL.versionIRI) == URIRef(f"{BASE}ontology/{version}")
+        prior = graph.value(ONTOLOGY, OWL.priorVersion)
+        if version != "0.1.0":
+            assert prior is not None and str(prior).rsplit("/", 1)[1] in kept, version
+    current = header(ONTOLOGY_PATH.read_bytes())
+    assert current.value(ONTOLOGY, OWL.priorVersion) == URIRef(BASE + "ontology/0.1.0")
+
+
+def test_the_first_change_is_the_schema_org_namespace() -> None:
+    old, new = header(releases()["0.1.0"]), header(releases()["0.2.0"])
+    assert (URIRef(KG + "Person"), RDFS.subClassOf, URIRef("https://schema.org/Person")) in old
+    assert (URIRef(KG + "Person"), RDFS.subClassOf, URIRef("http://schema.org/Person")) in new
+    assert not any(str(o).startswith("https://schema.org/") for o in new.objects())
+    assert (URIRef(KG + "kemendagriCode"), OWL.equivalentProperty,
+            URIRef("http://www.wikidata.org/prop/direct/P2588")) in new
+
+
+def test_the_change_log_has_an_entry_per_release() -> None:
+    text = CHANGELOG.read_text(encoding="utf-8")
+    headings = re.findall(r"^## (\d+\.\d+\.\d+) — \d{4}-\d{2}-\d{2}$", text, re.MULTILINE)
+    assert set(headings) == set(releases())
+    assert headings == sorted(headings, key=lambda v: tuple(map(int, v.split("."))), reverse=True)
+    assert "http://schema.org/" in text and "https://schema.org/" in text
+
+
+@pytest.mark.parametrize("version", ["0.1.0", "0.2.0"])
+def test_each_version_iri_dereferences(client: Client, version: str) -> None:
+    status, mimetype, body = client.get(f"/ontology/{version}")
+    assert (status, mimetype) == (200, "text/turtle")
+    assert body == releases()[version]
+    status, mimetype, body = client.get(f"/ontology/{version}.nt", "*/*")
+    assert (status, mimetype) == (200, "application/n-triples")
+    assert len(Graph().parse(data=body, format="nt")) == len(header(releases()[version]))
+    status, mimetype, body = client.get(f"/ontology/{version}", "text/html")
+    assert (status, mimetype) == (200, "text/html")
+    assert f"ontology/{version}" in body.decode() and f"version {version}" in body.decode()
+
+
+def test_an_unknown_version_is_404(client: Client) -> None:
+    assert client.get("/ontology/0.0.9")[0] == 404
+
+
+def test_the_change_log_is_served(client: Client) -> None:
+    status, mimetype, body = client.get("/ontology/CHANGELOG.md", "*/*")
+    assert (status, mimetype) == (200, "text/markdown")
+    assert body == CHANGELOG.read_bytes()
+    assert (ONTOLOGY, RDFS.seeAlso, URIRef(BASE + "ontology/CHANGELOG.md")) in header(ONTOLOGY_PATH.read_bytes())
+    assert Literal("0.2.0") in set(header(ONTOLOGY_PATH.read_bytes()).objects(ONTOLOGY, OWL.versionInfo))
