@@ -72,3 +72,13 @@ def test_a_percentage_counts_the_measure_named_before_it(tmp_path: Path) -> None
     found = figures(a)
     assert objects(a, found[Decimal("49.13")], KG.counts) == {"realisasi anggaran"}
     assert objects(a, found[Decimal("126.1")], KG.counts) == {"presentase realisasi"}
+
+
+def test_a_share_dari_an_organisation_is_about_that_organisation(tmp_path: Path) -> None:
+    a = run(tmp_path, "Realisasi terdiri atas 47,73 persen dari Direktorat Rehabilitasi Sosial Anak dan "
+                      "44,40 persen dari Direktorat Rehabilitasi Sosial Lanjut Usia.")
+    found = figures(a)
+    about = {value: {o.rsplit("/id/", 1)[1] for o in objects(a, found[value], KG.statisticOf)}
+             for value in (Decimal("47.73"), Decimal("44.40"))}
+    assert about == {Decimal("47.73"): {"org/direktorat-rehabilitasi-sosial-anak"},
+                     Decimal("44.40"): {"org/direktorat-rehabilitasi-sosial-lanjut-usia"}}

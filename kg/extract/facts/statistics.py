@@ -108,6 +108,12 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
             found = candidates[-1]
             found.attrs.setdefault("about-rule", "figure-of-ini-reference")
             return found
+    after = re.match(r" (?:persen |%)?dari ", a.norm.text[m.end:m.end + 12])
+    named_after = next((x for x in a.in_sentence(sentence, "org", "program")
+                        if after and x.start == m.end + after.end()), None)
+    if named_after:  # "47,73 persen dari Direktorat Rehabilitasi Sosial Anak"
+        named_after.attrs.setdefault("about-rule", "figure-dari-organisation")
+        return named_after
     chained = {id(o) for p in a.in_sentence(sentence, "person") if p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
     near = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained]
     if near:
