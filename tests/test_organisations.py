@@ -56,3 +56,13 @@ def test_a_programme_named_with_its_organisation_and_a_list_of_an_organisations_
     for programme in ("program-keluarga-harapan", "kelompok-usaha-bersama", "program-kewirausahaan-sosial",
                       "bantuan-sosial-tunai"):
         assert (E(f"program/{programme}"), E("org/kementerian-sosial")) in provided
+
+
+@pytest.mark.parametrize("text, embassy, city", [
+    ("Diinformasikan bahwa KBRI Phnom Penh telah melakukan pendataan.", "org/kbri-phnom-penh", "place/phnom-penh"),
+    ("Rumah Perlindungan melayani rujukan dari Konsulat Jenderal RI di Johor Bahru.", "org/kjri-johor-bahru", "place/johor-bahru"),
+])
+def test_an_indonesian_mission_is_named_by_its_city(text: str, embassy: str, city: str) -> None:
+    found = _triples(text)
+    assert (E(embassy), KG.basedIn, E(city)) in found
+    assert E("org/kedutaan-besar-ri") not in {s for s, _, _ in found}

@@ -28,6 +28,9 @@ NOUN_STOP = {"yang", "dan", "atau", "dari", "di", "ke", "untuk", "dengan", "pada
              "sebagai", "hingga", "sampai", "per", "setiap", "tiap", "se", "tidak", "juga", "secara", "sedangkan",
              "tetapi", "namun", "menjadi", "melainkan", "sehingga", "karena", "bahwa", "agar", "supaya", "lagi",
              "pula", "saja", "pun", "lain", "lainnya"}
+#: patterns whose name ends in the place the organisation is in: "KBRI Phnom Penh" beats the lexicon's "KBRI"
+PLACE_NAMED_PATTERNS = {"indonesian-embassy", "indonesian-embassy-spelt-out", "indonesian-consulate-spelt-out",
+                        "foreign-embassy", "local-government", "social-affairs-office"}
 QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S) ?"', re.MULTILINE)
 
 
@@ -213,7 +216,8 @@ class MentionFinder:
         """A lexicon name beats a pattern starting at the same place ("Biro Perencanaan" + a name);
         otherwise longest first; drop anything overlapping a kept span."""
         lexicon_starts = {m.start for m in candidates if m.attrs.get("source") == "lexicon"}
-        candidates = [m for m in candidates if m.attrs.get("source") == "lexicon" or m.start not in lexicon_starts]
+        candidates = [m for m in candidates if m.attrs.get("source") == "lexicon" or m.start not in lexicon_starts
+                      or m.attrs.get("pattern") in PLACE_NAMED_PATTERNS]
         order = sorted(candidates, key=lambda m: (-(m.end - m.start), m.attrs.get("source") != "lexicon", m.start))
         kept: list[Mention] = []
         for mention in order:
