@@ -82,3 +82,14 @@ def test_a_share_dari_an_organisation_is_about_that_organisation(tmp_path: Path)
              for value in (Decimal("47.73"), Decimal("44.40"))}
     assert about == {Decimal("47.73"): {"org/direktorat-rehabilitasi-sosial-anak"},
                      Decimal("44.40"): {"org/direktorat-rehabilitasi-sosial-lanjut-usia"}}
+
+
+def test_counted_nouns_of_four_words_of_a_range_and_never_a_scale_word(tmp_path: Path) -> None:
+    a = run(tmp_path, "Dapur umum memproduksi 1.000 sampai 4.000 nasi bungkus, membagikan 12 paket alat kebersihan diri "
+                      "dan melayani 75 pemerlu pelayanan kesejahteraan sosial dengan anggaran US$6 juta.")
+    found = figures(a)
+    assert objects(a, found[Decimal(1000)], KG.counts) == {"nasi bungkus"}
+    assert objects(a, found[Decimal(4000)], KG.counts) == {"nasi bungkus"}
+    assert objects(a, found[Decimal(12)], KG.counts) == {"paket alat kebersihan diri"}
+    assert objects(a, found[Decimal(75)], KG.counts) == {"pemerlu pelayanan kesejahteraan sosial"}
+    assert not any(objects(a, s, KG.counts) == {"juta"} for s in found.values())

@@ -31,6 +31,8 @@ NOUN_STOP = {"yang", "dan", "atau", "dari", "di", "ke", "untuk", "dengan", "pada
 #: patterns whose name ends in the place the organisation is in: "KBRI Phnom Penh" beats the lexicon's "KBRI"
 PLACE_NAMED_PATTERNS = {"indonesian-embassy", "indonesian-embassy-spelt-out", "indonesian-consulate-spelt-out",
                         "foreign-embassy", "local-government", "social-affairs-office"}
+SCALES = {"ribu", "juta", "miliar", "milyar", "triliun"}
+RANGE_TO = re.compile(rf" ?(?:sampai|hingga|s\.d\.?|-|\u2013) ?(?:{NUMERAL})")
 QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S) ?"', re.MULTILINE)
 
 
@@ -349,7 +351,7 @@ class MentionFinder:
             attrs["qualifier"] = qual
         start = match.start() if attrs.get("qualifier") else match.start("num")
         end = match.end()
-        if counted:
+        if counted and text.startswith(" " + counted, match.end()):  # not across a range: "1.000 sampai 4.000 …"
             end = match.end() + 1 + len(counted)
         return Mention(kind, start, end, text[start:end], attrs=attrs)
 
@@ -358,12 +360,15 @@ class MentionFinder:
         """The noun phrase after a number: "250.000 penerima manfaat dan" → "penerima manfaat";
         an acronym ("12.500 KPM") or a capitalised phrase ("310 Penerima Manfaat") counts too."""
         words: list[str] = []
-        for match in re.finditer(r" ([a-z][a-z-]*|[A-Z]{2,6}\b|[A-Z][a-z]+)", text[pos:pos + 80]):
+        span = RANGE_TO.match(text, pos)  # "1.000 sampai 4.000 nasi bungkus": the range shares its noun
+        pos = span.end() if span else pos
+        for match in re.finditer(r" ([a-z][a-z/-]*|[A-Z]{2,6}\b|[A-Z][a-z]+)", text[pos:pos + 80]):
             if match.start() != sum(len(w) + 1 for w in words):
                 break
             word = match.group(1)
             lower = word.lower()
-            if lower in NOUN_STOP or len(words) == 3 or lower.endswith("nya") or lower.startswith(("me", "ber")):
+            if lower in NOUN_STOP or lower in SCALES or len(words) == 4 or lower.endswith("nya") \
+                    or lower.startswith(("me", "ber")):
                 break
             if word[0].isupper() and words and not words[-1][0].isupper():
                 break  # a name after a common noun starts something else

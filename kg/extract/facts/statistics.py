@@ -28,7 +28,7 @@ PERIODS = {"hari": "P1D", "minggu": "P1W", "pekan": "P1W", "bulan": "P1M", "tahu
 WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-z][a-z ]*?)? ?$")
 #: nouns that name what a percentage measures (KBBI): "realisasi anggaran … sebesar 49,13 persen"
 MEASURE = re.compile(r"\b(?P<noun>(?i:kuota|p[er]{2}sentase|proporsi|tingkat|angka|rasio|porsi|target|realisasi|capaian|"
-                     r"serapan|pertumbuhan|kenaikan|penurunan)(?: [a-z]+?){0,3}?)(?:nya)?"
+                     r"serapan|pertumbuhan|kenaikan|penurunan)(?: (?!(?:tersebut|ini|itu|terdiri|atas|dari|pada|di|ke)\b)[a-z]+?){0,3}?)(?:nya)?"
                      r"(?: yang| sudah| telah| sebesar| sebanyak| mencapai| adalah| (?=[A-Z])|\s*$)")
 THIS = re.compile(r"\b(?:program|kegiatan|layanan|lembaga|perusahaan) ini\b")
 EXCEEDS = re.compile(r"\b(?:melebihi|melampaui|di atas)\b")
