@@ -66,3 +66,10 @@ def test_an_indonesian_mission_is_named_by_its_city(text: str, embassy: str, cit
     found = _triples(text)
     assert (E(embassy), KG.basedIn, E(city)) in found
     assert E("org/kedutaan-besar-ri") not in {s for s, _, _ in found}
+
+
+def test_a_province_spelt_with_capitals_and_a_balai_acronym_in_parentheses() -> None:
+    found = _triples("Ditjen Rehsos bekerja sama dengan Pemerintah Provinsi DKI Jakarta. Balai Besar Rehabilitasi "
+                     'Vokasional Penyandang Disabilitas (BBRVPD) "Cibinong" Bogor milik Kemensos.')
+    assert (E("org/pemerintah-provinsi-dki-jakarta"), KG.basedIn, E("place/dki-jakarta")) in found
+    assert (E("org/balai-cibinong"), KG.basedIn, E("place/bogor")) in found

@@ -70,3 +70,9 @@ def test_a_minister_receiving_a_visit_hosts_it_at_the_ministry() -> None:
     parts = {o for s, p, o in found if s in visits and p == SDO.subEvent}
     assert {o for s, p, o in found if s in parts and p == KG.visited} == {E("org/kementerian-sosial")}
     assert {o for s, p, o in found if s in parts and p == KG.host} == {E("person/juliari-p-batubara")}
+
+
+def test_the_place_of_an_office_stops_where_the_name_of_its_officer_starts() -> None:
+    found = _triples("Sekretaris Dinas Sosial Kabupaten Cianjur Dindin Amaludin menyatakan lumbung sosial menjadi solusi.")
+    assert _holds(found, "person/dindin-amaludin") == {E("org/dinas-sosial-kabupaten-cianjur")}
+    assert (E("org/dinas-sosial-kabupaten-cianjur"), KG.basedIn, E("place/cianjur")) in found

@@ -168,11 +168,16 @@ class MentionFinder:
                 groups["place"] = ""
             else:
                 level = groups.get("level", "").replace("Propinsi", "Provinsi")
-                place = (self.lex.place_by_name(f"{level} {groups['place']}") if level else None) or \
-                    self.lex.place_by_name(groups["place"])
+                words = groups["place"].split(" ")
+                for n in range(len(words), 0, -1):  # "Kabupaten Cianjur Dindin Amaludin": the place is "Cianjur"
+                    named = " ".join(words[:n])
+                    place = (self.lex.place_by_name(f"{level} {named}") if level else None) or self.lex.place_by_name(named)
+                    if place:
+                        end = match.start("place") + len(named)
+                        break
                 if place is None:
                     return None
-                groups["place"] = place.name if not level else groups["place"]
+                groups["place"] = place.name if not level else named
         if "level" in groups:
             groups["level"] = groups["level"].replace("Propinsi", "Provinsi")
             if not groups["level"] and place is not None and pattern.name != "government-of-place":
