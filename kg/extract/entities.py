@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.extract import areas
 from kg.extract.mentions import Mention
 from kg.extract.people import NAME_RE, NOT_NAME_START
 
@@ -44,6 +45,7 @@ def _holders(mentions: list[Mention]) -> dict[str, set[str]]:
 def resolve(mentions: list[Mention], text: str) -> list[Mention]:
     """Add the mentions that only make sense against the rest of the document, and upgrade
     short organisation names to the full name the document gives."""
+    mentions = areas.resolve(mentions, load_lexicon())
     mentions = mentions + _nicknames(mentions, text)
     people = {m.key: m.label for m in mentions if m.kind == "person" and " " in m.label}
     first_names: dict[str, set[str]] = {}
@@ -145,7 +147,8 @@ def entity_table(mentions: list[Mention], lexicon: Lexicon | None = None) -> dic
             entity = Entity(mention.key, mention.entity_kind, mention.label)
             local = mention.key.split("/", 1)[1]
             if mention.kind == "place":
-                entity.label_en = lex.place(local).name_en
+                known = lex.find_place(local)  # districts and villages are not in the gazetteer
+                entity.label_en = known.name_en if known else mention.label
             elif mention.kind == "program":
                 entity.label_en = lex.program(local).name_en
             elif mention.kind == "org" and (org := lex.organisation(local)):

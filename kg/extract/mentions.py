@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
+from kg.extract import areas
 from kg.extract.numbers import NUMERAL, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
@@ -109,7 +110,7 @@ class MentionFinder:
 
     def find(self, text: str) -> list[Mention]:
         """All mentions in `text`, non-overlapping within each layer, sorted by position."""
-        names = self._select(self._gazetteer_mentions(text) + self._pattern_mentions(text))
+        names = self._select(self._gazetteer_mentions(text) + self._pattern_mentions(text) + areas.find(text))
         names = self._truncate_to_known(names, text)
         roles = [r for r in (self._trim_role(m, names, text) for m in self._role_mentions(text)) if r]
         people = self._people.find(text, names, roles)

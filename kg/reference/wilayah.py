@@ -102,3 +102,23 @@ def village_names() -> frozenset[str]:
     """The name of every village (desa/kelurahan), to tell where "Kepala Desa Penanggal Cik Ono" stops
     naming the village and starts naming its head."""
     return frozenset(name for _, name, level in _rows() if level == "desa/kelurahan")
+
+
+def areas_named(name: str, depth: int) -> tuple[str, ...]:
+    """Codes of the areas called `name` at one depth of the code: 2 a kecamatan, 3 a desa or kelurahan."""
+    return tuple(c for c in _codes_by_name().get(name.casefold(), ()) if c.count(".") == depth)
+
+
+@lru_cache(maxsize=1)
+def _names_by_code() -> dict[str, str]:
+    return {code: _STATUS.sub("", name) for code, name, _ in _rows()}
+
+
+def area_name(code: str) -> str:
+    """The name of the area coded `code`, without its status word ("Cianjur" for 32.03)."""
+    return _names_by_code().get(code, "")
+
+
+def areas_within(code: str, depth: int) -> dict[str, str]:
+    """Code → name of the areas at one depth inside the area coded `code`."""
+    return {c: n for c, n in _names_by_code().items() if c.startswith(code + ".") and c.count(".") == depth}

@@ -26,6 +26,7 @@ def extract(a: Analysis) -> None:
     """Type every named entity; label it unless the reference graph does, and keep the words used."""
     seen: set[str] = set()
     written: set[str] = set()
+    seen_codes: set[str] = set()
     for m in a.mentions:
         if m.kind not in ("person", "org", "place", "program") or not m.key:
             continue
@@ -39,6 +40,9 @@ def extract(a: Analysis) -> None:
         if m.key in _reference() and m.text.casefold() != entity.label.casefold() and m.text not in written:
             written.add(m.text)
             a.add(m.key, SKOS.altLabel, Literal(m.text, lang="id"), sentence, [m], f"{m.kind}-name-as-written")
+        if m.kind == "place" and m.attrs.get("code") and m.key not in seen_codes:
+            seen_codes.add(m.key)  # a district or village: its code from the Kemendagri list, placed by context
+            a.add(m.key, KG.kemendagriCode, Literal(m.attrs["code"]), sentence, [m], m.attrs.get("rule", "area-code"))
         if m.kind != "org":
             continue
         place = m.attrs.get("place")

@@ -74,7 +74,7 @@ def _organisation_of_place(a: Analysis, place_org: str, chain: dict[str, Any], s
     through its place (UU 23/2014, UU 6/2014, UU 37/1999)."""
     kind, template = place_org.split(":", 1)
     place = chain["places"][0] if chain["places"] else None
-    name = a.lexicon.place(place.key.split("/", 1)[1]).name if place else chain["village"]
+    name = a.entities[place.key].label if place else chain["village"]
     label = template.format(place=name)
     key = org_key(kind, label, "")
     role_mention = chain["roles"][0]
