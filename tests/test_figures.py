@@ -93,3 +93,13 @@ def test_counted_nouns_of_four_words_of_a_range_and_never_a_scale_word(tmp_path:
     assert objects(a, found[Decimal(12)], KG.counts) == {"paket alat kebersihan diri"}
     assert objects(a, found[Decimal(75)], KG.counts) == {"pemerlu pelayanan kesejahteraan sosial"}
     assert not any(objects(a, s, KG.counts) == {"juta"} for s in found.values())
+
+
+def test_counted_people_of_a_named_organisation_and_a_sentence_place_topic(tmp_path: Path) -> None:
+    a = run(tmp_path, "Program ini diikuti tujuh petugas Kementerian Sosial dan delapan petugas Dinas Sosial DKI Jakarta. "
+                      "Di Korea Selatan, terdapat sebanyak 1,4 juta Pekerja Sosial yang terakreditasi.")
+    found = figures(a)
+    about = {value: {o.rsplit("/id/", 1)[1] for o in objects(a, s, KG.statisticOf)} for value, s in found.items()}
+    assert about[Decimal(7)] == {"org/kementerian-sosial"}
+    assert about[Decimal(8)] == {"org/dinas-sosial-provinsi-dki-jakarta"}
+    assert about[Decimal("1400000")] == {"place/korea-selatan"}

@@ -95,6 +95,7 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
     label = f"{m.text}"
     a.label(key, sentence, [m], "figure", label)
 
+LOCATIVE_TOPIC = re.compile(r"^(?:Di|Dari) ([A-Z][\w ]*?),")
 COPULA = re.compile(r" (?:merupakan|adalah|ialah)\b")
 
 
@@ -108,6 +109,10 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
             found = candidates[-1]
             found.attrs.setdefault("about-rule", "figure-of-ini-reference")
             return found
+    owner = next((x for x in a.in_sentence(sentence, "org") if m.attrs.get("counted") and x.start == m.end + 1), None)
+    if owner:  # "tujuh petugas Kementerian Sosial", "sembilan delegasi KOICA": the counted are the organisation's
+        owner.attrs.setdefault("about-rule", "figure-noun-of-organisation")
+        return owner
     after = re.match(r" (?:persen |%)?dari ", a.norm.text[m.end:m.end + 12])
     named_after = next((x for x in a.in_sentence(sentence, "org", "program")
                         if after and x.start == m.end + after.end()), None)
@@ -118,6 +123,11 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
     near = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained]
     if near:
         return near[-1]
+    topic = LOCATIVE_TOPIC.match(sentence.text)
+    place = next((x for x in a.in_sentence(sentence, "place") if topic and x.start == sentence.start + topic.start(1)), None)
+    if place and place.end <= m.start:  # "Di Korea, terdapat sebanyak 1,4 juta Pekerja Sosial"
+        place.attrs.setdefault("about-rule", "figure-of-sentence-place-topic")
+        return place
     return _previous_subject(a, m, sentence)
 
 
