@@ -103,3 +103,15 @@ def test_counted_people_of_a_named_organisation_and_a_sentence_place_topic(tmp_p
     assert about[Decimal(7)] == {"org/kementerian-sosial"}
     assert about[Decimal(8)] == {"org/dinas-sosial-provinsi-dki-jakarta"}
     assert about[Decimal("1400000")] == {"place/korea-selatan"}
+
+
+def test_durations_spelt_out_repetitions_classifiers_and_names_inside_counted_words(tmp_path: Path) -> None:
+    a = run(tmp_path, "Kerja sama berlangsung selama tiga tahun. Terdapat 20 (dua puluh) WNI/PMI, 19 orang laki-laki, "
+                      "dan 4.539 Pekerja Migran Indonesia dipulangkan ke 20 WNI setiba di Jakarta pada tahun 2022.")
+    found = figures(a)
+    assert objects(a, found[Decimal(3)], KG.counts) == {"tahun"}
+    twenties = [f.s for f in a.facts if f.p == SDO.value and Decimal(str(f.o)) == 20]
+    assert sorted(next(iter(objects(a, s, KG.counts))) for s in twenties) == ["WNI", "WNI/PMI"]  # not "dua puluh"
+    assert objects(a, found[Decimal(19)], KG.counts) == {"laki-laki"}
+    assert objects(a, found[Decimal(4539)], KG.counts) == {"Pekerja Migran"}
+    assert Decimal(2022) not in found

@@ -32,6 +32,8 @@ NOUN_STOP = {"yang", "dan", "atau", "dari", "di", "ke", "untuk", "dengan", "pada
 #: patterns whose name ends in the place the organisation is in: "KBRI Phnom Penh" beats the lexicon's "KBRI"
 PLACE_NAMED_PATTERNS = {"indonesian-embassy", "indonesian-embassy-spelt-out", "indonesian-consulate-spelt-out",
                         "foreign-embassy", "local-government", "social-affairs-office"}
+CLASSIFIERS = {"orang", "buah", "unit", "ekor", "lembar", "batang"}
+SPELT_OUT = re.compile(r" \([a-z ]+\)")
 SCALES = {"ribu", "juta", "miliar", "milyar", "triliun"}
 RANGE_TO = re.compile(rf" ?(?:sampai|hingga|s\.d\.?|-|\u2013) ?(?:{NUMERAL})")
 QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S) ?"', re.MULTILINE)
@@ -116,7 +118,7 @@ class MentionFinder:
         people = self._people.find(text, names, roles)
         taken = names + roles + people
         dates = self._dates(text)
-        quantities = [m for m in self._quantities(text, dates) if not any(m.overlaps(t) for t in taken)]
+        quantities = [q for q in (self._clear_of(m, taken, text) for m in self._quantities(text, dates)) if q]
         quotes = [q for q in self._quotes(text) if not any(n.start <= q.start and q.end <= n.end for n in names)]
         return sorted(taken + dates + quantities + quotes, key=lambda m: (m.start, -m.end))
 
@@ -340,10 +342,10 @@ class MentionFinder:
             noun = self._counted_noun(text, match.end())
             if raw[0].isalpha() and not noun:
                 continue
-            if noun and noun.split(" ")[0] in TIME_NOUNS:
-                continue
-            if not noun and text[start - 1:start] == "(":
-                continue
+            if noun and noun.split(" ")[0] in TIME_NOUNS and not text[max(0, start - 7):start].endswith("selama "):
+                continue  # "tahun 2020", "tiga hari lalu"; but "selama 14 hari" is a duration
+            if text[start - 1:start] == "(" and (not noun or raw[0].isalpha()):
+                continue  # "20 (dua puluh) WNI": the spelt-out repetition is not another figure
             found.append(self._quantity("number", match, value, text, counted=noun))
         return found
 
@@ -362,12 +364,27 @@ class MentionFinder:
         return Mention(kind, start, end, text[start:end], attrs=attrs)
 
     @staticmethod
+    def _clear_of(quantity: Mention, taken: list[Mention], text: str) -> Mention | None:
+        """A figure overlapping a name keeps its number and loses the counted words that run into the
+        name ("4.539 Pekerja Migran Indonesia" with the place Indonesia); a number inside a name is none."""
+        clash = [t for t in taken if quantity.overlaps(t)]
+        if not clash:
+            return quantity
+        cut = min(t.start for t in clash)
+        number_end = quantity.start + len(quantity.text) - len(quantity.attrs.get("counted", "")) - 1
+        if cut <= number_end or not quantity.attrs.get("counted"):
+            return None
+        counted = text[number_end + 1:cut].strip()
+        return Mention(quantity.kind, quantity.start, number_end + 1 + len(counted) if counted else number_end,
+                       text[quantity.start:number_end + 1 + len(counted)].strip(), attrs={**quantity.attrs, "counted": counted})
+
+    @staticmethod
     def _counted_noun(text: str, pos: int) -> str:
         """The noun phrase after a number: "250.000 penerima manfaat dan" → "penerima manfaat";
         an acronym ("12.500 KPM") or a capitalised phrase ("310 Penerima Manfaat") counts too."""
         words: list[str] = []
-        span = RANGE_TO.match(text, pos)  # "1.000 sampai 4.000 nasi bungkus": the range shares its noun
-        pos = span.end() if span else pos
+        span = RANGE_TO.match(text, pos) or SPELT_OUT.match(text, pos)  # "1.000 sampai 4.000 nasi bungkus",
+        pos = span.end() if span else pos  # "20 (dua puluh) WNI": the noun comes after the range or the words
         for match in re.finditer(r" ([a-z][a-z/-]*|[A-Z]{2,6}\b|[A-Z][a-z]+)", text[pos:pos + 80]):
             if match.start() != sum(len(w) + 1 for w in words):
                 break
@@ -378,7 +395,11 @@ class MentionFinder:
                 break
             if word[0].isupper() and words and not words[-1][0].isupper():
                 break  # a name after a common noun starts something else
+            if word[0].islower() and words and words[-1].isupper():
+                break  # "20 WNI setiba di …": an acronym ends the noun
             words.append(word)
+        if len(words) > 1 and words[0] in CLASSIFIERS:
+            words = words[1:]  # "19 orang laki-laki": the classifier is not what is counted
         return " ".join(words)
 
     @staticmethod
