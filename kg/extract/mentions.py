@@ -385,7 +385,7 @@ class MentionFinder:
         words: list[str] = []
         span = RANGE_TO.match(text, pos) or SPELT_OUT.match(text, pos)  # "1.000 sampai 4.000 nasi bungkus",
         pos = span.end() if span else pos  # "20 (dua puluh) WNI": the noun comes after the range or the words
-        for match in re.finditer(r" ([a-z][a-z/-]*|[A-Z]{2,6}\b|[A-Z][a-z]+)", text[pos:pos + 80]):
+        for match in re.finditer(r" ([a-z][a-z/-]*|[A-Z]{2,6}(?:/[A-Z]{2,6})*\b|[A-Z][a-z]+)", text[pos:pos + 80]):
             if match.start() != sum(len(w) + 1 for w in words):
                 break
             word = match.group(1)
