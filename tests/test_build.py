@@ -65,7 +65,7 @@ def stricter_shapes(extra: str) -> Graph:
     for triple in load_shapes():
         shapes.add(triple)
     shapes.parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix kg: <https://w3id.org/kemensos-kg/ontology#> .\n"
-                 "@prefix schema: <https://schema.org/> . @prefix kgsh: <https://w3id.org/kemensos-kg/shapes#> .\n"
+                 "@prefix schema: <http://schema.org/> . @prefix kgsh: <https://w3id.org/kemensos-kg/shapes#> .\n"
                  + extra, format="turtle")
     return shapes
 

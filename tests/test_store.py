@@ -15,9 +15,10 @@ import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import RDFS, SDO
+from rdflib.namespace import RDFS
 
 from kg.errors import QueryError, StoreError
+from kg.graph.vocab import SDO
 from kg.store import generations as store
 
 EX = Namespace("http://example.org/")

@@ -41,6 +41,7 @@ from kg.rdf.resolution import person_merges
 from kg.reference.graph import reference_graph
 from kg.store.generations import StoreSummary, fill_store
 from kg.store.loader import QuadLoader
+from kg.store.merged import merge
 from kg.validate.conformance import Conformance
 from kg.validate.shacl import load_ontology
 
@@ -152,6 +153,7 @@ def _write(target: Store, results: Iterator[emit.Emitted], shared_quads: bytes, 
     if outcome.violations or not shared.conforms:
         outcome.violations += shared.violations
         raise outcome.error(shared.text)
+    merge(target)  # the default graph queries read: each distinct triple once
     return outcome
 
 

@@ -23,9 +23,10 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, QueryTriples, Store
 
-from kg.errors import KGError, QueryError
+from kg.errors import KGError, QueryError, query_syntax_error
 from kg.graph.vocab import PREFIXES
 from kg.query.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_fast, write_results
+from kg.store.merged import is_merged, plain_dataset
 from kg.store.snapshot import Stores
 
 SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB travel through the pipe; larger ones through a file
@@ -143,18 +144,22 @@ class _Spool:
             result.body, result.size = bytes(self.memory), len(self.memory)
 
 
-def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None, has_named_graphs: bool = True) -> QueryResult:
-    """Evaluate `job` on `store` in this process and serialise its result to a spool.
+def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None,
+             plain: dict[str, Any] | None = None) -> QueryResult:
+    """Evaluate `job` on `store` in this process and serialise its result to a spool. `plain` is
+    `kg.store.merged.plain_dataset(store)` (the dataset of a query that names none), if known.
 
     Raises QueryError (bad syntax), NotAcceptable (no format for the result form) or EvaluationError."""
     started = time.perf_counter()
     kwargs: dict[str, Any] = {"prefixes": PREFIXES, "base_iri": job.base_iri}
     if job.default_graphs:
         kwargs["default_graph"] = [NamedNode(g) if g else DefaultGraph() for g in job.default_graphs]
-    elif has_named_graphs and not names_its_dataset(job.query):
-        kwargs["use_default_graph_as_union"] = True
     if job.named_graphs:
         kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    if not (job.default_graphs or job.named_graphs or names_its_dataset(job.query)):
+        kwargs.update(plain if plain is not None else plain_dataset(store))
+    elif job.default_graphs and not job.named_graphs and is_merged(store):  # the merge is no graph of the dataset
+        kwargs["named_graphs"] = (plain if plain is not None else plain_dataset(store))["named_graphs"]
     try:
         results = store.query(job.query, **kwargs)
         is_graph = isinstance(results, QueryTriples)
@@ -169,7 +174,7 @@ def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None, has_name
             spool = _Spool(spool_dir)
             written = write_results(store.query(job.query, **kwargs), fmt, spool, job.max_rows)
     except SyntaxError as exc:
-        raise QueryError(f"invalid SPARQL query: {exc}") from None
+        raise query_syntax_error("query", job.query, exc) from None
     except (NotAcceptable, QueryError):
         raise
     except Exception as exc:  # noqa: BLE001 - e.g. a SERVICE endpoint that did not answer
@@ -206,7 +211,7 @@ class InlineEvaluator:
 
     def run(self, job: QueryJob) -> QueryResult:
         reading = self.stores.current()
-        return evaluate(reading.store, job, self.spool_dir, reading.has_named_graphs)
+        return evaluate(reading.store, job, self.spool_dir, reading.plain)
 
     def warm(self) -> None:
         self.stores.current()

@@ -20,6 +20,9 @@ Why this layout:
   never write into the same directory.
 * After the swap older generations are deleted, so the disk holds one copy of the graph. A
   process that opened an old generation (a running server) should reopen ``current``.
+* A build killed with SIGKILL leaves its half-written generation behind; the lock tells it from a
+  live build's (the kernel drops a dead process's flock), so the next build, load or serve removes
+  it (`sweep`; ``kemensos-kg clean`` by hand), and so unfinished files in ``cache/``.
 * ``.build.lock`` serialises builds: otherwise one build's cleanup could delete the generation
   another build is still loading.
 * Readers resolve ``current`` once and open that generation read-only, so a swap during a long
@@ -43,12 +46,15 @@ from typing import BinaryIO, TypeVar
 from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, QueryTriples, RdfFormat, Store, serialize
 from rdflib import Dataset
 
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, query_syntax_error
 from kg.graph.vocab import PREFIXES
+from kg.store.leftovers import Swept, sweep_generations, sweep_temporary_files
+from kg.store.merged import MERGED_GRAPH, is_merged, merge, merged_size, plain_dataset, visible_quads
 
 GENERATIONS = "generations"
 CURRENT = "current"
 LOCK = ".build.lock"
+CACHE = "cache"  # the analysis cache and the dump; unfinished files there are swept too
 
 #: serialisations of SELECT / ASK results
 RESULT_FORMATS: dict[str, QueryResultsFormat] = {
@@ -82,6 +88,7 @@ EXPORT_FORMATS: tuple[str, ...] = (*DATASET_EXPORT_FORMATS, *TRIPLE_EXPORT_FORMA
 
 # DISTINCT: a triple asserted in several graphs is written once in a triples-only export
 _ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+_MERGED_TRIPLES = "CONSTRUCT WHERE { ?s ?p ?o }"  # the merge is a set already
 
 
 T = TypeVar("T")
@@ -97,8 +104,15 @@ class StoreSummary:
 
 
 def write_store(store_dir: Path, dataset: Dataset) -> StoreSummary:
-    """Load ``dataset`` into a new generation and make it ``current``; see the module docstring."""
-    return fill_store(store_dir, lambda store: load_dataset(store, dataset))[0]
+    """Load ``dataset`` into a new generation, with the merge of its graphs (`kg.store.merged`), and make
+    it ``current``; see the module docstring."""
+
+    def fill(store: Store) -> None:
+        load_dataset(store, dataset)
+        if next(iter(store.named_graphs()), None) is not None:  # with one graph, the default graph is a set already
+            merge(store)
+
+    return fill_store(store_dir, fill)[0]
 
 
 def fill_store(store_dir: Path, fill: Callable[[Store], T]) -> tuple[StoreSummary, T]:
@@ -116,7 +130,7 @@ def fill_store(store_dir: Path, fill: Callable[[Store], T]) -> tuple[StoreSummar
         try:
             outcome = fill(store)
             store.flush()
-            summary = StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
+            summary = _summary(path, store)
         finally:
             del store  # closes RocksDB before the generation becomes current (or is deleted)
     return summary, outcome
@@ -134,8 +148,10 @@ def modify_store(store_dir: Path, change: Callable[[Store], None]) -> StoreSumma
             Store.read_only(str((store_dir / CURRENT).resolve())).backup(str(path))
         store = Store(str(path))
         change(store)
+        if is_merged(store):  # the merge follows the change
+            merge(store)
         store.flush()
-        summary = StoreSummary(path=path, quads=len(store), graphs=sum(1 for _ in store.named_graphs()))
+        summary = _summary(path, store)
         del store  # closes RocksDB before the generation becomes current
     return summary
 
@@ -195,15 +211,15 @@ def open_store(store_dir: Path) -> Store:
 def query(store: Store, sparql: str, fmt: str | None = None) -> bytes:
     """Run a SPARQL query over the union of all graphs and serialise its results.
 
-    The default graph is the union of all graphs, so plain queries see everything while
-    ``GRAPH ?g`` still tells graphs apart. ``fmt`` must fit the query form; ``None`` picks
+    The default graph is the union of all graphs (a set: `kg.store.merged`), so plain queries see
+    everything while ``GRAPH ?g`` still tells graphs apart. ``fmt`` must fit the query form; ``None`` picks
     json for SELECT/ASK and ttl for CONSTRUCT/DESCRIBE. The prefixes of ``kg.graph.vocab.PREFIXES``
     are predeclared.
     """
     try:
-        results = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        results = store.query(sparql, prefixes=PREFIXES, **plain_dataset(store))
     except SyntaxError as exc:
-        raise QueryError(f"invalid SPARQL query: {exc}") from None
+        raise query_syntax_error("query", sparql, exc) from None
     except OSError as exc:
         raise QueryError(f"query evaluation failed: {exc}") from exc
     if isinstance(results, QueryTriples):
@@ -227,10 +243,12 @@ def export(store: Store, fmt: str, out: BinaryIO) -> int:
     triple once, since those syntaxes have no way to say which graph a triple came from.
     """
     if fmt in DATASET_EXPORT_FORMATS:
-        store.dump(out, DATASET_EXPORT_FORMATS[fmt], prefixes=PREFIXES)
-        return count_quads(store)
+        quads = list(visible_quads(store))
+        serialize(quads, out, DATASET_EXPORT_FORMATS[fmt], prefixes=PREFIXES)
+        return len(quads)
     if fmt in TRIPLE_EXPORT_FORMATS:
-        triples = list(store.query(_ALL_TRIPLES, use_default_graph_as_union=True))
+        triples = list(store.query(_ALL_TRIPLES, use_default_graph_as_union=True) if not is_merged(store)
+                       else store.query(_MERGED_TRIPLES, **plain_dataset(store)))
         serialize(triples, out, TRIPLE_EXPORT_FORMATS[fmt], prefixes=PREFIXES)
         return len(triples)
     raise ValueError(f"unknown export format {fmt!r}; expected one of: {', '.join(EXPORT_FORMATS)}")
@@ -239,13 +257,18 @@ def export(store: Store, fmt: str, out: BinaryIO) -> int:
 def to_rdflib(store: Store) -> Dataset:
     """Copy the store into an rdflib Dataset (graphs kept), for tools that need rdflib, e.g. SHACL."""
     dataset = Dataset()
-    dataset.parse(data=store.dump(format=RdfFormat.N_QUADS), format="nquads")
+    dataset.parse(data=serialize(visible_quads(store), format=RdfFormat.N_QUADS), format="nquads")
     return dataset
 
 
 def count_quads(store: Store) -> int:
-    """Number of quads in all graphs, the default graph included."""
-    return len(store)
+    """Number of quads in all graphs, the default graph included (the merge of them all is not counted)."""
+    return len(store) - merged_size(store)
+
+
+def _summary(path: Path, store: Store) -> StoreSummary:
+    graphs = sum(1 for g in store.named_graphs() if g != MERGED_GRAPH)
+    return StoreSummary(path=path, quads=count_quads(store), graphs=graphs)
 
 
 def _point_current_at(store_dir: Path, name: str) -> None:
@@ -261,9 +284,40 @@ def _point_current_at(store_dir: Path, name: str) -> None:
 
 def _remove_generations_except(generations: Path, keep: str) -> None:
     """Delete superseded (and crashed) generations; a leftover is retried by the next build."""
-    for child in generations.iterdir():
-        if child.name != keep:
-            shutil.rmtree(child, ignore_errors=True)
+    sweep_generations(generations, {keep}, Swept())
+
+
+def _current_name(store_dir: Path) -> str | None:
+    try:
+        return Path(os.readlink(store_dir / CURRENT)).name
+    except OSError:
+        return None
+
+
+def _sweep_locked(store_dir: Path, swept: Swept) -> None:
+    """With the build lock held: every generation but the current one is stale, and so is a
+    half-made `current` symlink."""
+    sweep_generations(store_dir / GENERATIONS, {_current_name(store_dir) or ""}, swept)
+    for link in store_dir.glob(f".{CURRENT}-*.tmp"):
+        link.unlink(missing_ok=True)
+
+
+def sweep(store_dir: Path) -> Swept:
+    """Remove what killed builds, loads and dump writers left in the store (`kg.store.leftovers`):
+    generations other than the current one when no build holds the lock, and unfinished files in
+    `cache/` no live process holds."""
+    store_dir = Path(store_dir)
+    swept = Swept()
+    if (store_dir / GENERATIONS).is_dir():
+        with open(store_dir / LOCK, "ab") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                swept.writer_alive = True
+            else:
+                _sweep_locked(store_dir, swept)
+    sweep_temporary_files(store_dir / CACHE, swept)
+    return swept
 
 
 @contextmanager
@@ -276,6 +330,7 @@ def _new_generation(store_dir: Path) -> Iterator[Path]:
     except OSError as exc:
         raise StoreError(f"cannot create the store at {store_dir}: {exc}") from exc
     with _build_lock(store_dir):
+        _sweep_locked(Path(store_dir), Swept())  # what killed writers left: gone even if this one fails
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(3)}"
         path = generations / name
         try:
@@ -299,7 +354,7 @@ def _build_lock(store_dir: Path) -> Iterator[None]:
 
 
 __all__ = [
-    "StoreSummary", "write_store", "fill_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
+    "StoreSummary", "Swept", "sweep", "write_store", "fill_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
     "count_quads", "RESULT_FORMATS", "GRAPH_FORMATS", "QUERY_FORMATS", "EXPORT_FORMATS",
     "DATASET_EXPORT_FORMATS", "TRIPLE_EXPORT_FORMATS", "DEFAULT_RESULT_FORMAT", "DEFAULT_GRAPH_FORMAT",
 ]

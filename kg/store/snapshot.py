@@ -17,11 +17,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, Store
 
 from kg.store.generations import CURRENT
+from kg.store.merged import plain_dataset
 
 
 def generation_name(store_dir: Path | str) -> str:
@@ -84,12 +86,11 @@ class Reading:
     generation: str
     store: Store
     in_memory: bool
-    # without named graphs the union default graph is the default graph, and pyoxigraph reads that faster
-    has_named_graphs: bool
+    plain: dict[str, Any]  # the dataset of a query that names none (kg.store.merged.plain_dataset), once per generation
 
 
 def _reading(generation: str, store: Store, in_memory: bool) -> Reading:
-    return Reading(generation, store, in_memory, next(iter(store.named_graphs()), None) is not None)
+    return Reading(generation, store, in_memory, plain_dataset(store))
 
 
 class Stores:
