@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.query.depth import DEFAULT_MAX_CHAIN, DEFAULT_MAX_NESTING
+
 
 @dataclass(frozen=True)
 class ServerConfig:
@@ -22,6 +24,10 @@ class ServerConfig:
     access_log: bool = True
     cache_mb: int = 16  # result cache per worker process; 0 turns it off
     in_memory: bool = True  # serve from an in-memory copy of the store once it is loaded
+    # how deeply a query or update may nest, decided from its text before pyoxigraph parses it
+    # (`kg.query.depth`: deeper ones could overflow the parser's stack and end the process)
+    max_nesting: int = DEFAULT_MAX_NESTING
+    max_chain: int = DEFAULT_MAX_CHAIN
     # "process": each query in a killable child process (for an app run outside gunicorn, e.g. tests);
     # "worker": in the gunicorn worker itself, which `server.watchdog` ends past the time limit
     evaluation: str = "process"

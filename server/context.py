@@ -4,10 +4,10 @@ here, never from the app, so no module imports the one that assembles them."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import TypeVar
 
-from flask import current_app, request
+from flask import current_app
 
 from kg.query.federation import FederationPolicy
 from kg.query.result_cache import Runner
@@ -22,16 +22,15 @@ def runner() -> Runner:
     return current_app.extensions["kg_runner"]
 
 
-@contextlib.contextmanager
-def time_limit() -> Iterator[None]:
-    """The query time limit of a worker that evaluates queries itself (none is needed, and none is
-    installed, when they run in killable child processes)."""
+T = TypeVar("T")
+
+
+def within_time_limit(evaluate: Callable[[], T]) -> T:
+    """`evaluate()` under the query time limit of a worker that evaluates queries itself
+    (`server.watchdog`); none is needed, and none is installed, when they run in killable child
+    processes."""
     watchdog = current_app.extensions.get("kg_watchdog")
-    if watchdog is None:
-        yield
-        return
-    with watchdog.guard(request.environ.get("gunicorn.socket")):
-        yield
+    return evaluate() if watchdog is None else watchdog.run(evaluate)
 
 
 def policy() -> FederationPolicy:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import current_app
+from pyoxigraph import NamedNode
 
 from kg.graph.vocab import BASE, DERIVED_GRAPH, DOC, GRAPH, ID, KG, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
 from kg.query.evaluator import current_generation
@@ -82,6 +83,7 @@ def iri_ref(iri: str) -> str:
     """`<iri>` for a SPARQL query, refusing anything that could break out of the brackets."""
     if not iri or _BAD_IRI.search(iri):
         raise ValueError(f"not an IRI that can be queried: {iri!r}")
+    NamedNode(iri)  # ValueError for code points an IRI may not hold (a path of undecodable bytes)
     return f"<{iri}>"
 
 

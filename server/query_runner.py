@@ -9,9 +9,11 @@ import zlib
 from collections.abc import Iterator
 
 from flask import Response, abort, request, stream_with_context
+from pyoxigraph import NamedNode
 
+from kg.query.depth import check_depth
 from kg.query.evaluator import EvaluationError, QueryJob, QueryResult, ServiceFailed
-from server.context import config, policy, runner, time_limit
+from server.context import config, policy, runner, within_time_limit
 from server.negotiation import negotiate
 
 GZIP_LEVEL = 1  # a third of level 6's time for ~10 % more bytes: results are made per request, not stored
@@ -58,14 +60,31 @@ def result_response(result: QueryResult, status: int = 200) -> Response:
     return response
 
 
+def service_base() -> str | None:
+    """The base IRI relative IRIs in a query or update resolve against: the URL it was sent to, as
+    the protocol has it — unless that URL is no IRI (a path or Host header with characters an IRI
+    may not hold), when relative IRIs are not resolved at all."""
+    try:
+        return NamedNode(request.base_url).value
+    except ValueError:
+        return None
+
+
+def check_nesting(text: str, what: str = "query") -> None:
+    """400 for a query or update nested past the configured limits, before pyoxigraph parses it."""
+    cfg = config()
+    check_depth(text, cfg.max_nesting, cfg.max_chain, what)
+
+
 def run_query(text: str, default_graphs: list[str], named_graphs: list[str],
               solutions_format: str | None, graph_format: str | None) -> QueryResult:
+    check_nesting(text)
     federated = policy().check(text)
     job = QueryJob(text, solutions_format, graph_format, tuple(default_graphs), tuple(named_graphs), config().max_rows,
-                   base_iri=request.base_url)
+                   base_iri=service_base())
     try:
-        with time_limit():
-            return runner().run(job)
+        run = runner().run  # read in the request's thread: the evaluation's has no app context
+        return within_time_limit(lambda: run(job))
     except EvaluationError as exc:
         if federated:  # the allowed remote endpoint failed, not this server
             raise ServiceFailed(f"a SERVICE endpoint failed: {exc}") from exc

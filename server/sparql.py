@@ -6,14 +6,16 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Response, abort, request
+from gunicorn.http.errors import ParseException
+from pyoxigraph import NamedNode
 
-from kg.errors import QueryError
+from kg.errors import query_syntax_error
 from kg.store import generations as store
 from server.context import config, policy
 from server.description import service_description
 from server.negotiation import choose_formats
 from server.query_editor import query_editor
-from server.query_runner import authorise_update, result_response, run_query
+from server.query_runner import authorise_update, check_nesting, result_response, run_query, service_base
 from server.rendering import wants_html
 
 bp = Blueprint("sparql", __name__)
@@ -75,21 +77,43 @@ def _operation() -> tuple[str, str | None, list[str], list[str]]:
                "application/sparql-update or application/x-www-form-urlencoded")
 
 
+def _graph_iris(values: list[str], name: str) -> list[str]:
+    """The dataset's graph IRIs as given; 400 naming the parameter for one that is no absolute IRI.
+    An empty `default-graph-uri=` names the store's own default graph (without the releases' graphs)."""
+    for value in values:
+        if value == "" and name == "default-graph-uri":
+            continue
+        try:
+            NamedNode(value)
+        except ValueError as exc:
+            abort(400, f"the '{name}' parameter {value!r} is not an absolute IRI: {exc}")
+    return values
+
+
 def run_update(text: str) -> Response:
     authorise_update()
+    check_nesting(text, "update")
     policy().check(text)
     started = time.perf_counter()
-    base = request.base_url  # the protocol's service-defined BASE: the endpoint itself
+    base = service_base()  # the protocol's service-defined BASE: the endpoint itself
 
     def apply(target) -> None:  # type: ignore[no-untyped-def]
         try:
             target.update(text, base_iri=base)
         except SyntaxError as exc:
-            raise QueryError(f"invalid SPARQL update: {exc}") from exc
+            raise query_syntax_error("update", text, exc) from exc
 
     summary = store.modify_store(config().store_dir, apply)
     return Response(f"update applied: {summary.quads} quads in the store\n", status=200, mimetype="text/plain",
                     headers={"X-Query-Time": f"{time.perf_counter() - started:.4f}"})
+
+
+@bp.app_errorhandler(ParseException)
+def malformed_body(exc: ParseException) -> Response:
+    """A body gunicorn cannot read (a bad chunk size or terminator), on any route: the client's
+    error, 400 (gunicorn then closes the connection, since where the next request starts is lost)."""
+    return Response(f"400 Bad Request: the request body is malformed: {type(exc).__name__}: {exc}\n",
+                    status=400, mimetype="text/plain")
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -107,6 +131,7 @@ def sparql() -> Response:
         return run_update(text or "")
     if not (text or "").strip():
         abort(400, "the query is empty")
+    default_graphs, named_graphs = _graph_iris(default_graphs, "default-graph-uri"), _graph_iris(named_graphs, "named-graph-uri")
     fmt = request.args.get("format") or request.args.get("output") or (request.form.get("format") if request.mimetype == FORM else None)
     solutions, graph = choose_formats(request.headers.get("Accept"), fmt)
     if solutions is None and graph is None:

@@ -5,7 +5,8 @@ store's current generation (`kg.store.snapshot`); workers are forked from it and
 copy-on-write. Until the copy is ready, and whenever `current` moves on (a rebuild, an update),
 workers read the on-disk generation; when a new copy is ready the master replaces its workers
 (gunicorn's graceful reload). Workers evaluate queries in their own threads, with no process hop;
-`server.watchdog` enforces the time limit by ending a worker whose query runs past it.
+`server.watchdog` enforces the time limit by retiring a worker whose query runs past it, and the
+master starts its replacement at once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from server.watchdog import Watchdog
 
 ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(B)s bytes %({x-query-time}o)ss rows=%({x-result-rows}o)s'
 GRACEFUL_SECONDS = 10
+#: threads answering HTTP per evaluation slot (`--threads`): a request waiting for a slot holds one,
+#: and so does a slow reader, so that neither keeps the other requests of the worker waiting
+HTTP_THREADS_PER_SLOT = 4
 POLL_SECONDS = 1.0
 
 
@@ -70,9 +74,10 @@ class Server(BaseApplication):  # type: ignore[misc]
             "bind": f"{cfg.host}:{cfg.port}",
             "workers": cfg.workers,
             "worker_class": "gthread",
-            "threads": cfg.threads,
+            "threads": max(1, cfg.threads) * HTTP_THREADS_PER_SLOT,
             "timeout": int(cfg.timeout) + 30,
-            "graceful_timeout": GRACEFUL_SECONDS,
+            # a stopping worker (a reload, a retirement) answers every query it holds, each within its limit
+            "graceful_timeout": int(cfg.timeout) + GRACEFUL_SECONDS,
             "keepalive": 5,
             "limit_request_line": 8190,
             "preload_app": True,
@@ -85,6 +90,7 @@ class Server(BaseApplication):  # type: ignore[misc]
             "pre_fork": _pre_fork,
             "post_worker_init": self._post_worker_init,
             "worker_exit": _worker_exit,
+            "child_exit": self._child_exit,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)
@@ -101,10 +107,22 @@ class Server(BaseApplication):  # type: ignore[misc]
     def _post_worker_init(self, worker: Any) -> None:
         """A worker gets its watchdog and opens its store before it takes requests."""
         app = worker.wsgi
-        watchdog = Watchdog(self.server_config.timeout, GRACEFUL_SECONDS, lambda: setattr(worker, "alive", False))
-        app.extensions["kg_watchdog"] = watchdog
+        app.extensions["kg_watchdog"] = Watchdog(self.server_config.timeout, self.server_config.threads,
+                                                 lambda: _retire(worker))
         app.extensions["kg_runner"].warm()
-        worker.wsgi = watchdog.track(app)
+
+    def _child_exit(self, arbiter: Any, worker: Any) -> None:
+        """Master: a worker has gone; if it had retired (the master then runs one worker more than
+        configured, see `_retire`), give the extra one back."""
+        if arbiter.num_workers > self.server_config.workers:
+            arbiter.num_workers -= 1
+
+
+def _retire(worker: Any) -> None:
+    """A worker abandoned a query past its limit: have the master start a replacement now (SIGTTIN:
+    one worker more), then stop taking connections and end once the requests held are answered."""
+    os.kill(worker.ppid, signal.SIGTTIN)
+    worker.handle_exit(signal.SIGTERM, None)
 
 
 def _pre_fork(server: Any, worker: Any) -> None:

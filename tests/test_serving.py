@@ -50,7 +50,7 @@ def test_the_copy_is_served_only_while_its_generation_is_current(small_store: Pa
     assert stores.current().in_memory is False  # nothing loaded yet: the disk
     stores.snapshot = load_snapshot(small_store, generation_name(small_store))
     reading = stores.current()
-    assert reading.in_memory and reading.store is stores.snapshot.store and reading.has_named_graphs
+    assert reading.in_memory and reading.store is stores.snapshot.store and reading.plain
     add_triple(small_store, "three")
     after = stores.current()
     assert after.generation != reading.generation and not after.in_memory
@@ -61,9 +61,9 @@ def test_without_named_graphs_the_default_graph_is_read_as_it_is(tmp_path: Path)
     (tmp_path / "data.nt").write_text('<http://ex/a> <http://ex/p> "one" .\n', encoding="utf-8")
     kg_store.load_files(tmp_path / "store", [tmp_path / "data.nt"])
     reading = Stores(tmp_path / "store").current()
-    assert reading.has_named_graphs is False
-    for has_named_graphs in (False, True):
-        result = evaluate(reading.store, QueryJob("SELECT ?o WHERE { ?s ?p ?o }"), has_named_graphs=has_named_graphs)
+    assert reading.plain == {}  # no union to make
+    for plain in ({}, {"use_default_graph_as_union": True}, None):
+        result = evaluate(reading.store, QueryJob("SELECT ?o WHERE { ?s ?p ?o }"), plain=plain)
         assert json.loads(b"".join(result.chunks()))["results"]["bindings"] == [{"o": {"type": "literal", "value": "one"}}]
 
 

@@ -10,13 +10,13 @@ for are removed at the end of a build, so a removed document leaves nothing behi
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
 
 from kg.extract.facts import Analysis
 from kg.reference.lexicon import load_lexicon
+from kg.store.leftovers import temporary_file
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -69,11 +69,9 @@ class AnalysisCache:
         """Store before anything mutates the analysis (resolution across documents does)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         lexicon, analysis.lexicon = analysis.lexicon, None  # type: ignore[assignment]
-        try:
-            partial = self.folder / f".{key}.{os.getpid()}.tmp"
-            with partial.open("wb") as handle:
+        try:  # a locked temporary file: a killed build's is swept (kg.store.leftovers), a live one's is not
+            with temporary_file(self.folder / f"{key}.pickle") as handle:
                 pickle.dump(analysis, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            partial.replace(self.folder / f"{key}.pickle")
         finally:
             analysis.lexicon = lexicon
 
