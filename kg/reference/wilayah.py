@@ -27,9 +27,10 @@ SOURCE = "Kepmendagri No. 300.2.2-2138 Tahun 2025, kode wilayah (compiled by cah
 _PREFIX = re.compile(r"^(?:Kabupaten|Kota Administrasi|Kota Adm\.|Kota) ")
 
 
-def _rows() -> list[tuple[str, str, str]]:
+@lru_cache(maxsize=1)
+def _rows() -> tuple[tuple[str, str, str], ...]:
     with WILAYAH_CSV.open(encoding="utf-8", newline="") as handle:
-        return [(r["kode"], r["nama"].strip(), r["level"]) for r in csv.DictReader(handle)]
+        return tuple((r["kode"], r["nama"].strip(), r["level"]) for r in csv.DictReader(handle))
 
 
 @lru_cache(maxsize=1)
@@ -121,4 +122,16 @@ def area_name(code: str) -> str:
 
 def areas_within(code: str, depth: int) -> dict[str, str]:
     """Code → name of the areas at one depth inside the area coded `code`."""
-    return {c: n for c, n in _names_by_code().items() if c.startswith(code + ".") and c.count(".") == depth}
+    names = _names_by_code()
+    return {c: names[c] for c in _children().get(code, ()) if c.count(".") == depth} if code.count(".") == depth - 1 \
+        else {c: n for c, n in names.items() if c.startswith(code + ".") and c.count(".") == depth}
+
+
+@lru_cache(maxsize=1)
+def _children() -> dict[str, tuple[str, ...]]:
+    """Code → the codes one level below it."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for code, _, _ in _rows():
+        if "." in code:
+            index[code.rsplit(".", 1)[0]].append(code)
+    return {parent: tuple(codes) for parent, codes in index.items()}
