@@ -34,3 +34,11 @@ def test_the_topic_phrase(sentence: str, topic: str) -> None:
 def test_kedubes_is_the_embassy() -> None:
     _, partners = _topics_and_partners("Kerja sama Kemensos dengan Kedubes Jepang terkait renovasi balai.")
     assert partners == {"org/kementerian-sosial", "org/kedutaan-besar-jepang"}
+
+
+def test_a_ministry_naming_a_units_parent_is_no_partner_and_the_topic_stops_at_a_parenthesis() -> None:
+    topics, partners = _topics_and_partners(
+        "Direktorat Jenderal Rehabilitasi Sosial mengajak Politeknik Kesejahteraan Sosial (Poltekesos) Kemensos "
+        "memperkuat kerjasama dalam rangka Pengembangan Platform Pelatihan Remaja (Vulnerable Youth) di Indonesia.")
+    assert partners == {"org/direktorat-jenderal-rehabilitasi-sosial", "org/politeknik-kesejahteraan-sosial-bandung"}
+    assert topics == {"Pengembangan Platform Pelatihan Remaja"}

@@ -15,10 +15,10 @@ from kg.extract.facts.base import Analysis
 from kg.graph.vocab import KG, RDF
 
 COOPERATION = re.compile(r"\b(?:kerja ?sama|bekerja ?sama|kemitraan|bermitra)\b", re.IGNORECASE)
-TOPIC = re.compile(r"\b(?:(?:dalam|di) bidang|bidang|dalam hal|dalam rangka|dalam|terkait|tentang|untuk)\s+(?P<topic>[a-z][^,.;\"]*)")
+TOPIC = re.compile(r"\b(?:(?:dalam|di) bidang|bidang|dalam hal|dalam rangka|dalam|terkait|tentang|untuk)\s+(?P<topic>[A-Za-z][^,.;\"]*)")
 #: where a topic phrase gives way to a purpose (a verb after "untuk"), an example or a qualifier:
 #: "… renovasi balai untuk mendukung …", "pengayaan bahasa asing seperti …"
-TOPIC_END = re.compile(r" (?:(?:untuk|guna|agar|supaya) (?=(?:me|ber|di|ter)[a-z])|(?:sehingga|yang|dengan|sebagai|melalui|karena|seperti) )")
+TOPIC_END = re.compile(r" (?:(?:untuk|guna|agar|supaya) (?=(?:me|ber|di|ter)[a-z])|(?:sehingga|yang|dengan|sebagai|melalui|karena|seperti) |\(|di (?=[A-Z]))")
 HOPED = re.compile(r"\b(?:berharap|harap|akan|rencana|ingin|apabila|semoga)\b", re.IGNORECASE)
 EXPLORED = re.compile(r"\bmenjajaki\b", re.IGNORECASE)
 WE = re.compile(r"\b[Kk]ami\b")
@@ -32,8 +32,9 @@ def extract(a: Analysis) -> None:
         here = a.in_sentence(sentence)
         chained = {id(o) for p in here if p.kind == "person" and p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
         # "Pemerintah Indonesia melalui Kementerian Sosial": one party acting through another
-        partners = [m for m in here if m.kind == "org" and id(m) not in chained
-                    and not a.norm.text[m.end:m.end + 9] == " melalui " and m.attrs.get("source") != "dateline"]
+        orgs = [m for m in here if m.kind == "org"]
+        partners = [m for m in orgs if id(m) not in chained and not a.norm.text[m.end:m.end + 9] == " melalui "
+                    and m.attrs.get("source") != "dateline" and not _names_parent(a, orgs, m)]
         we = _speaker_org(a, sentence)
         keys = ([we] if we else []) + [m.key for m in partners]
         keys = list(dict.fromkeys(keys))
@@ -53,6 +54,14 @@ def extract(a: Analysis) -> None:
             a.add(node, KG.topic, Literal(words, lang="id"), sentence, evidence, "cooperation-topic")
             label += f": {words}"
         a.label(node, sentence, evidence, "cooperation-cue", label)
+
+
+def _names_parent(a: Analysis, orgs: list, m) -> bool:  # type: ignore[no-untyped-def]
+    """"… sivitas Politeknik Kesejahteraan Sosial (Poltekesos) Kemensos": a ministry right after a unit
+    says whose unit it is; it is not another party to the cooperation."""
+    before = [o for o in orgs if o.end <= m.start and o.key != m.key]
+    return m.entity_kind == "Ministry" and bool(before) and \
+        re.fullmatch(r"\)? (?:\([^()]{2,15}\) )?(?:milik )?", a.norm.text[before[-1].end:m.start]) is not None
 
 
 def _speaker_org(a: Analysis, sentence) -> str:  # type: ignore[no-untyped-def]
