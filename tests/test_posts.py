@@ -10,7 +10,7 @@ from rdflib import URIRef
 from kg.extract.document import Document
 from kg.extract.pipeline import analyse
 from kg.graph import iri
-from kg.graph.vocab import KG, ORG, RDF, SDO
+from kg.graph.vocab import KG, ORG, RDF, RDFS, SDO
 
 
 def _triples(text: str) -> set[tuple]:
@@ -76,3 +76,10 @@ def test_the_place_of_an_office_stops_where_the_name_of_its_officer_starts() -> 
     found = _triples("Sekretaris Dinas Sosial Kabupaten Cianjur Dindin Amaludin menyatakan lumbung sosial menjadi solusi.")
     assert _holds(found, "person/dindin-amaludin") == {E("org/dinas-sosial-kabupaten-cianjur")}
     assert (E("org/dinas-sosial-kabupaten-cianjur"), KG.basedIn, E("place/cianjur")) in found
+
+
+def test_a_visit_is_labelled_by_its_release_title_and_date_not_its_file_name() -> None:
+    doc = Document("2020-02-27-dubes-jepang", Path("x.txt"), "Menteri Sosial Juliari P. Batubara menerima kunjungan "
+                   "dari Duta Besar Jepang Masafumi Ishii.", 0, {"title": "Dubes Jepang Temui Mensos", "date": "2020-02-27"})
+    labels = {str(f.o) for f in analyse(doc).facts if f.s == E("visit/2020-02-27-dubes-jepang") and f.p == RDFS.label}
+    assert labels == {"Kunjungan: Dubes Jepang Temui Mensos, 2020-02-27", "Visit: Dubes Jepang Temui Mensos, 2020-02-27"}

@@ -47,7 +47,10 @@ class Visits:
             self.started = True
             a = self.a
             a.add(self.main, RDF.type, KG.Visit, sentence, evidence, rule)
-            a.label(self.main, sentence, evidence, rule, f"Kunjungan delegasi ({a.doc.slug})", f"Delegation visit ({a.doc.slug})")
+            title = a.doc.header.get("title") or a.sentences[0].text[:80]
+            when = self.date.o if self.date else a.doc.header.get("date", "")
+            dated = f", {when}" if when else ""
+            a.label(self.main, sentence, evidence, rule, f"Kunjungan: {title}{dated}", f"Visit: {title}{dated}")
             if self.date:
                 a.add(self.main, SDO.startDate, self.date.o, self.date.sentence, list(self.date.evidence), "visit-date-from-dateline")
             if self.place:
