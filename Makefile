@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 BIN := $(VENV)/bin
 
-.PHONY: install run build serve test
+.PHONY: install run build serve test readme
 
 install: $(VENV)/.installed
 
@@ -37,3 +37,8 @@ tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package
 
 test: install tests/js/node_modules/.package-lock.json /usr/bin/chromium
 	$(BIN)/pytest
+
+# The README's figures a command can produce (graph size, classes, example outputs, test count), rewritten
+# between their marker comments; tests/test_readme.py fails when one no longer matches the code.
+readme: install
+	$(BIN)/python scripts/readme_figures.py

@@ -23,6 +23,8 @@ from typing import NamedTuple
 from rdflib import Dataset, Graph
 
 from kg.errors import DocumentError, KGError, QueryError, ValidationError
+from kg.extract.document import MAX_BYTES as MAX_INPUT_BYTES
+from kg.query.depth import check_depth
 from kg.store import generations as store
 
 PROG = "kemensos-kg"
@@ -32,6 +34,7 @@ QUERY_FORMAT_ENV = "KEMENSOS_KG_QUERY_FORMAT"
 EXPORT_FORMAT_ENV = "KEMENSOS_KG_EXPORT_FORMAT"
 DEFAULT_EXPORT_FORMAT = "nq"
 JOBS_ENV = "KEMENSOS_KG_JOBS"
+MAX_INPUT_BYTES_ENV = "KEMENSOS_KG_MAX_INPUT_BYTES"
 
 
 class Subcommand(NamedTuple):
@@ -57,7 +60,7 @@ def _add_store_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=os.environ.get(STORE_ENV, str(DEFAULT_STORE)),
         metavar="DIR",
-        help=f"store directory (env {STORE_ENV}, default {DEFAULT_STORE})",
+        help=f"store directory (env {STORE_ENV}, default %(default)s)",
     )
 
 
@@ -97,6 +100,12 @@ def _configure_build(parser: argparse.ArgumentParser) -> None:
         "--jobs", type=_positive, default=os.environ.get(JOBS_ENV), metavar="N",
         help=f"worker processes (env {JOBS_ENV}, default: one per available core)",
     )
+    parser.add_argument(
+        "--max-input-bytes", type=_positive, default=os.environ.get(MAX_INPUT_BYTES_ENV, str(MAX_INPUT_BYTES)),
+        metavar="BYTES",
+        help=f"size limit of every input: text file, HTML file or fetched page (env {MAX_INPUT_BYTES_ENV}, "
+             "default %(default)s)",
+    )
 
 
 def _positive(value: str) -> int:
@@ -109,7 +118,8 @@ def _positive(value: str) -> int:
     return number
 
 
-def build(inputs: Sequence[str], store_dir: Path, jobs: int | None = None) -> str:
+def build(inputs: Sequence[str], store_dir: Path, jobs: int | None = None,
+          max_input_bytes: int = MAX_INPUT_BYTES) -> str:
     """Extract, validate and swap in a new store; returns the one-line summary."""
     from kg.build.builder import build_store
     from kg.build.cache import AnalysisCache
@@ -121,14 +131,12 @@ def build(inputs: Sequence[str], store_dir: Path, jobs: int | None = None) -> st
             raise DocumentError(f"input not found: {item}")
     cache = AnalysisCache(Path(store_dir) / "cache" / "analyses")
     # validated document by document while it is written; a bad build leaves the store alone
-    result = build_store(inputs, store_dir, Path(store_dir) / "sources", cache, jobs)
-    return (f"built {result.store.quads} quads in {result.store.graphs} graphs from {result.documents} documents "
-            f"({result.extracted} extracted, {result.unchanged} unchanged) into {store_dir} "
-            f"({time.perf_counter() - started:.1f} s)")
+    result = build_store(inputs, store_dir, Path(store_dir) / "sources", cache, jobs, max_input_bytes)
+    return result.summary(store_dir, time.perf_counter() - started)
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    print(build(args.inputs, args.store, args.jobs))
+    print(build(args.inputs, args.store, args.jobs, args.max_input_bytes))
     return 0
 
 
@@ -147,22 +155,33 @@ def _configure_query(parser: argparse.ArgumentParser) -> None:
     )
 
 
+QUERY_FILE_SUFFIXES = (".rq", ".sparql")
+
+
 def _query_text(argument: str) -> str:
-    """The argument names a file if one exists, otherwise it is the query itself."""
+    """The query an argument stands for: a file when it names an existing path or, being one line, ends in
+    .rq or .sparql (a missing one is "not found", never parsed as SPARQL); otherwise the query itself."""
     try:
-        is_file = Path(argument).is_file()
+        exists = Path(argument).exists()
     except (OSError, ValueError):  # e.g. a long query is "File name too long"
-        is_file = False
-    if not is_file:
+        exists = False
+    names_file = "\n" not in argument and argument.strip().lower().endswith(QUERY_FILE_SUFFIXES)
+    if not (exists or names_file):
         return argument
+    path = Path(argument)
+    if not exists:
+        raise QueryError(f"query file not found: {argument}")
+    if path.is_dir():
+        raise QueryError(f"{argument} is a directory, not a query file")
     try:
-        return Path(argument).read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryError(f"cannot read the query file {argument}: {exc}") from exc
 
 
 def _run_query(args: argparse.Namespace) -> int:
     text = _query_text(args.query)
+    check_depth(text)  # a deeper query could overflow pyoxigraph's parser and crash the process
     _write_stdout(store.query(store.open_store(args.store), text, args.format))
     return 0
 
@@ -234,12 +253,71 @@ def _run_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- clean --------------------------------------------------------------------------------
+
+
+def _configure_clean(parser: argparse.ArgumentParser) -> None:
+    _add_store_option(parser)
+
+
+def _run_clean(args: argparse.Namespace) -> int:
+    print(f"{args.store}: {store.sweep(args.store).summary()}")
+    return 0
+
+
+# --- publish ------------------------------------------------------------------------------
+
+
+def _configure_publish(parser: argparse.ArgumentParser) -> None:
+    _add_store_option(parser)
+    parser.add_argument("--to", required=True, metavar="URL",
+                        help="the target's SPARQL 1.1 Graph Store endpoint (graphs go to URL?graph=IRI)")
+    parser.add_argument("--query-url", metavar="URL", help="the target's SPARQL query endpoint, where the "
+                        "triples of each graph are counted afterwards (default: the --to URL)")
+    parser.add_argument("--user", metavar="U", help="user name for HTTP Basic or Digest authentication "
+                        "(the target's challenge decides which)")
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--password-env", metavar="VAR", help="environment variable holding the --user's password")
+    secret.add_argument("--token-env", metavar="VAR", help="environment variable holding a bearer token")
+    parser.add_argument("--changed-only", action="store_true",
+                        help="send only the graphs whose content differs from what this store last sent to URL")
+
+
+def _secret(variable: str | None) -> str | None:
+    if variable is None:
+        return None
+    value = os.environ.get(variable)
+    if not value:
+        raise KGError(f"the environment variable {variable} is not set or empty")
+    return value
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    from kg.store.gsp import Credentials, Target
+    from kg.store.publish import publish
+
+    if args.password_env and not args.user:
+        raise KGError("--password-env needs --user")
+    credentials = Credentials(args.user, _secret(args.password_env), _secret(args.token_env))
+    target = Target(args.to, args.query_url, credentials)
+    try:
+        report = publish(args.store, target, args.changed_only, say=print)
+    finally:
+        target.close()
+    print(report.summary())
+    return 0
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "build": Subcommand("extract the press releases, validate, and replace the store", _configure_build, _run_build),
     "query": Subcommand("run a SPARQL query on the store", _configure_query, _run_query),
     "export": Subcommand("dump the store as RDF", _configure_export, _run_export),
     "validate": Subcommand("check the stored graph against the SHACL shapes", _configure_validate, _run_validate),
     "load": Subcommand("bulk-load RDF files into the store (reference data, other graphs)", _configure_load, _run_load),
+    "clean": Subcommand("remove what killed builds left in the store (the next build, load or serve does too)",
+                        _configure_clean, _run_clean),
+    "publish": Subcommand("send the graphs to another SPARQL store (Graph Store Protocol), verified by counts",
+                          _configure_publish, _run_publish),
 }
 
 
@@ -248,7 +326,7 @@ def build_parser(extra: dict[str, Subcommand] | None = None) -> argparse.Argumen
     parser = argparse.ArgumentParser(
         prog=PROG, description="Knowledge graph of Kementerian Sosial press releases, with provenance."
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", dest="command", required=True, metavar="COMMAND")
     for name, command in {**SUBCOMMANDS, **(extra or {})}.items():
         sub = commands.add_parser(name, help=command.help, description=command.help)
         command.configure(sub)
@@ -258,8 +336,13 @@ def build_parser(extra: dict[str, Subcommand] | None = None) -> argparse.Argumen
 
 def main(argv: list[str] | None = None, extra: dict[str, Subcommand] | None = None) -> int:
     """Run the CLI; returns the exit status (argparse's own exits, e.g. --help, included)."""
+    parser = build_parser(extra)
+    if not (sys.argv[1:] if argv is None else argv):  # no command: say which there are
+        parser.print_help(sys.stderr)
+        print(f"{PROG}: error: no command given; '{PROG} COMMAND --help' tells what one does", file=sys.stderr)
+        return 2
     try:
-        args = build_parser(extra).parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:

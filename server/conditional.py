@@ -12,7 +12,7 @@ import secrets
 from flask import Flask, Response, current_app, g, request
 
 UNTAGGED = ("/healthz", "/static/")  # health is live state; Flask tags its static files itself
-VARIES = ("Accept", "Accept-Encoding")
+VARIES = ("Accept", "Accept-Encoding", "Accept-Language")  # pages write numbers in the reader's language
 
 
 def _tag() -> str | None:

@@ -4,7 +4,7 @@
 programmes, places, visits, documents, …), the page of every minted IRI (rendered here, served by
 `server.linked_data` at the IRI's own path), the document page of a press release with every
 mention marked, and the query editor that a browser gets at `/sparql`. The search and the relation
-explorer are in `server.search` and `server.explorer`.
+explorer are in `server.search` and `server.explorer`, the lists of the home page in `server.lists`.
 
 Every page is a Jinja template (`server/templates/`) extending `base.html`, and embeds its own data
 as JSON-LD (`<script type="application/ld+json">`). Data come from small bounded queries through
@@ -17,7 +17,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, Response, abort, request
+from markupsafe import Markup
 
 from kg.graph.vocab import BASE, DERIVED_GRAPH, KG, PREFIXES
 from server.graph_data import (
@@ -29,7 +30,6 @@ from server.graph_data import (
     SKOS_ALT,
     Names,
     Term,
-    cached,
     compact,
     documents,
     fallback_label,
@@ -45,12 +45,26 @@ from server.graph_data import (
     select,
     vocabulary,
 )
+from server.lists import class_counts, item_list, list_members, visit_items, visits_by_release
+from server.page_language import number_html
 from server.provenance import SentenceEvidence, document_spans, evidence_for, highlight_sentence, render_document_text
 from server.rdf_views import describe_triples, to_jsonld
 from server.rendering import LISTS, render
-from server.search import normalise
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_template_filter("number")
+def _number(value: int | float) -> Markup:
+    return number_html(value)
+
+
+@bp.after_app_request
+def _vary_by_language(response: Response) -> Response:
+    """A page's numbers follow the reader's language (`server.page_language`): a cache keeps one per language."""
+    if response.mimetype == "text/html":
+        response.vary.add("Accept-Language")
+    return response
 
 #: predicates pointing at a node that only say where a span or assertion is: shown as provenance instead
 PROVENANCE_INCOMING = (PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object", str(KG.refersTo),
@@ -162,6 +176,33 @@ def _sentence_view(evidence: SentenceEvidence, names: dict[str, Names], docs: di
             "facts": facts, "main": evidence.main}
 
 
+def _rows_of_values(by_predicate: dict[str, dict[tuple[str, str, str, str], dict[str, Any]]],
+                    names: dict[str, Names], docs: dict[str, dict[str, Any]], current: str) -> list[dict[str, Any]]:
+    """One row per set of properties, each value once with every source that states it.
+
+    A name is usually stated as `schema:name` and `rdfs:label` by the same releases: one row "label · name"
+    holds it, rather than a row per property repeating the value and its sources."""
+    stated: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for p, entries in by_predicate.items():
+        for key, entry in entries.items():
+            value = stated.setdefault(key, {"term": entry["term"], "graphs": set(), "properties": []})
+            value["graphs"] |= entry["graphs"]
+            value["properties"].append(p)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for value in stated.values():
+        groups[tuple(sorted(value["properties"], key=lambda p: property_view(p)["label"].lower()))].append(value)
+    rows = []
+    for properties, group in groups.items():
+        vals = []
+        for value in sorted(group, key=lambda v: (v["term"].lang != "id", v["term"].value)):
+            view = value_view(value["term"], names, current)
+            view["sources"] = [source_chip(g, docs) for g in sorted(value["graphs"])]
+            vals.append(view)
+        rows.append({"property": property_view(properties[0]), "also": [property_view(p) for p in properties[1:]],
+                     "vals": vals})
+    return sorted(rows, key=lambda r: r["property"]["label"].lower())
+
+
 def resource_page(iri: str) -> str:
     """The page of any minted node: names, types, properties, incoming links, identifiers, and the
     sentence behind every extracted fact with its words highlighted."""
@@ -198,7 +239,7 @@ def resource_page(iri: str) -> str:
         key = (o.kind, o.value, o.lang, o.datatype)
         entry = values[p].setdefault(key, {"term": o, "graphs": set()})
         entry["graphs"].add(g)
-    sections: dict[str, list[dict[str, Any]]] = {"names": [], "facts": [], "identifiers": [], "aligned": [], "text": []}
+    in_section: dict[str, dict[str, dict[tuple[str, str, str, str], dict[str, Any]]]] = defaultdict(dict)
     for p, entries in values.items():
         graphs_of_p = set().union(*(e["graphs"] for e in entries.values()))
         if p in NAME_SECTION:
@@ -211,14 +252,10 @@ def resource_page(iri: str) -> str:
             section = "aligned"
         else:
             section = "facts"
-        rows = []
-        for entry in sorted(entries.values(), key=lambda e: (e["term"].lang != "id", e["term"].value)):
-            view = value_view(entry["term"], names, iri)
-            view["sources"] = [source_chip(g, docs) for g in sorted(entry["graphs"])]
-            rows.append(view)
-        sections[section].append({"property": property_view(p), "vals": rows})
-    for rows in sections.values():
-        rows.sort(key=lambda r: r["property"]["label"].lower())
+        in_section[section][p] = entries
+    sections: dict[str, list[dict[str, Any]]] = {name: [] for name in ("names", "facts", "identifiers", "aligned", "text")}
+    for section, by_predicate in in_section.items():
+        sections[section] = _rows_of_values(by_predicate, names, docs, iri)
 
     # incoming, grouped by predicate
     incoming_groups: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -335,51 +372,12 @@ def graph_page(iri: str) -> str:
 
 # -- home and lists ----------------------------------------------------------------------------------
 
-def class_counts() -> dict[str, int]:
-    def load() -> dict[str, int]:
-        values = " ".join(f"<{c}>" for _, _, c, _ in LISTS.values()) + f" <{KG.PressRelease}>"
-        rows = select(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {values} }} ?s a ?c }} GROUP BY ?c")
-        return {r["c"].value: r["n"].as_int() for r in rows}
-
-    return cached("class_counts", load)
-
-
-def list_members(cls: str) -> list[dict[str, Any]]:
-    """Every member of a class with its names and most specific type, sorted by name."""
-    def load() -> list[dict[str, Any]]:
-        rows = select(f"""SELECT DISTINCT ?s ?t WHERE {{ ?s a {iri_ref(cls)} ; a ?t
-                                                         FILTER(STRSTARTS(STR(?t), "{KG}")) }} LIMIT 5000""")
-        types: dict[str, list[str]] = defaultdict(list)
-        for r in rows:
-            types[r["s"].value].append(r["t"].value)
-        names = names_of(types)
-        vocab = vocabulary()
-        members = []
-        for iri, ts in types.items():
-            specific = vocab.most_specific(ts)
-            members.append({"iri": iri, "href": href(iri), "text": names[iri].best, "lang": names[iri].best_lang,
-                            "en": names[iri].english, "types": [vocab.label(t).en for t in specific],
-                            "kind": kind_of(iri)})
-        members.sort(key=lambda m: normalise(m["text"]))
-        return members
-
-    return cached(f"list:{cls}", load)
-
-
-def _item_list(name: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"@context": _context(), "@type": "schema:ItemList", "schema:name": name,
-            "schema:numberOfItems": len(items),
-            "schema:itemListElement": [{"@type": "schema:ListItem", "schema:position": i + 1,
-                                        "schema:item": {"@id": item["iri"], "schema:name": item["text"]}}
-                                       for i, item in enumerate(items)]}
-
-
 @bp.get("/")
 def home() -> str:
     counts = class_counts()
     docs = documents()
     graphs = named_graphs()
-    visits = list_members(str(KG.Visit))
+    visits = visits_by_release()
     stats = [{"name": name, "title": LISTS[name][0], "title_id": LISTS[name][1], "count": counts.get(LISTS[name][2], 0),
               "description": LISTS[name][3]} for name in LISTS]
     jsonld = {"@context": _context(), "@type": "schema:WebSite", "@id": request.url_root,
@@ -400,14 +398,14 @@ def browse(name: str) -> str:
         docs = documents()
         items = [{"iri": d["iri"], "href": d["href"], "text": d["title"], "lang": "id", "en": "",
                   "types": ["press release"], "issued": d["issued"], "kind": "document"} for d in docs]
-        return render("list.html", title="Press releases", jsonld=_item_list("Press releases", items), items=items,
+        return render("list.html", title="Press releases", jsonld=item_list("Press releases", items), items=items,
                       list_name=name, list_title="Press releases", list_title_id="Siaran pers",
                       description="the releases the graph was extracted from, newest first")
     if name not in LISTS:
         abort(404, f"there is no list called {name!r}; lists: {', '.join([*LISTS, 'documents'])}")
     title, title_id, cls, description = LISTS[name]
-    items = list_members(cls)
-    return render("list.html", title=title, jsonld=_item_list(title, items), items=items, list_name=name,
+    items = visit_items() if name == "visits" else list_members(cls)
+    return render("list.html", title=title, jsonld=item_list(title, items), items=items, list_name=name,
                   list_title=title, list_title_id=title_id, description=description)
 
 

@@ -188,3 +188,25 @@ def test_ontology_anchor_lands_on_the_term(page: Any, server: Any) -> None:
     box = term.bounding_box()
     assert box is not None and box["y"] < 200
     shoot(page, "07-ontology")
+
+
+def test_malformed_query_in_the_editor_shows_the_caret_and_throws_nothing(page: Any, server: Any) -> None:
+    """The endpoint's 400 names the line with a caret; the editor shows it, and no promise is left rejected."""
+    page.goto(server.base_url + "/sparql")
+    page.wait_for_selector(".yasgui .CodeMirror")
+    malformed = "SELECT ?name WHERE {\n  ?p schema:name ?name .\n  ?p schema:jobTitle\n}\n"
+    # as a competency question's button runs a query, and as the editor's own run button does
+    page.evaluate("text => { window.kgEditor.run(text); }", malformed)
+    error = page.locator(".yasr .errorResult pre")
+    error.wait_for()
+    assert error.inner_text().startswith("invalid SPARQL query: error at 4:1")
+    assert "  4 | }\n    | ^" in error.inner_text()
+    page.evaluate("text => { window.kgYasgui.getTab().setQuery(text); }", "ASK { ?s ?p }")
+    page.locator(".yasqe_queryButton").click()
+    page.wait_for_function("document.querySelector('.yasr .errorResult pre').textContent.includes('1 | ASK { ?s ?p }')")
+    page.wait_for_timeout(300)  # an unhandled rejection is reported after the response is handled
+    shoot(page, "08-sparql-malformed")
+    # Chromium logs each 400 response itself; anything else (a page error above all) is a fault
+    problems = [p for p in page.problems if "status of 400" not in p]  # type: ignore[attr-defined]
+    assert not problems, problems
+    assert sum("status of 400" in p for p in page.problems) == 2  # type: ignore[attr-defined]

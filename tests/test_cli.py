@@ -19,13 +19,13 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import RDFS, SDO
+from rdflib.namespace import RDFS
 
 import kg
 from kg.build.builder import BuildResult
 from kg.cli import main
 from kg.errors import ValidationError
-from kg.graph.vocab import DERIVED_GRAPH, DOC, ID, KG, ONTOLOGY_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, DOC, ID, KG, ONTOLOGY_GRAPH, SDO
 from kg.store import generations as store
 
 SELECT_NAMES = "SELECT ?n WHERE { ?s schema:name ?n } ORDER BY ?n"
@@ -71,7 +71,7 @@ class FakeBuild:
         self.datasets = iter([fake_dataset("v1"), fake_dataset("v2"), fake_dataset("v3")])
         self.error: ValidationError | None = None
 
-    def __call__(self, inputs, store_dir, sources_dir, cache, jobs=None) -> BuildResult:  # type: ignore[no-untyped-def]
+    def __call__(self, inputs, store_dir, sources_dir, cache, jobs=None, max_input_bytes=None) -> BuildResult:  # type: ignore[no-untyped-def]
         self.calls.append(list(inputs))
         self.jobs.append(jobs)
         dataset = next(self.datasets)

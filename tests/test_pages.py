@@ -187,7 +187,7 @@ def test_home_has_search_counts_lists_and_documents(client: Any) -> None:
     for name in ("people", "organisations", "programmes", "places", "visits", "documents"):
         assert f"/browse/{name}" in links
     assert f"/{FOUNDING}" in links
-    cards = {c.find("span", class_="card-title").text(): int(c.find("span", class_="count").text())
+    cards = {c.find("span", class_="card-title").text(): int(c.find("span", class_="count").find("data").attrs["value"])
              for c in root.find_all("li", class_="card")}
     assert cards["People"] >= 15 and cards["Documents"] == 7
 
@@ -473,3 +473,87 @@ def test_errors_are_pages_for_browsers_and_plain_text_for_clients(store_dir) -> 
     curl = client.get("/id/person/nobody", headers={"Accept": "*/*"})
     assert curl.status_code == 404 and curl.mimetype == "text/plain"
     app.extensions["kg_runner"].close()
+
+
+# -- answers a reader can use --------------------------------------------------------------------------
+
+def test_home_names_visits_by_their_release_title_and_date(client: Any) -> None:
+    root = page(client, "/")
+    releases = root.by_id("visits-h")
+    visits = [li for li in root.find_all("li", class_="visit-release")]
+    assert visits
+    texts = " ".join(li.words() for li in visits)
+    assert "Kunjungan delegasi (" not in texts  # no file name shown as a name
+    founding = next(li for li in visits if li.find("time").attrs["datetime"] == "2022-11-09")
+    main_visit = founding.find("a")
+    assert main_visit.attrs["href"] == "/id/visit/2022-11-09-delegasi-kemensos-fukuoka"
+    assert main_visit.words().startswith("Delegasi Kemensos juga menjajaki")  # the release's title
+    hosts = {a.words() for a in founding.find("ul").find_all("a") if a.words() != "explore"}
+    assert "Kunjungan ke PT Sun Aqua Toto" in hosts
+    dates = [li.find("time").attrs["datetime"] for li in visits]
+    assert dates == sorted(dates, reverse=True)
+    assert releases.tag == "h2"
+
+
+def test_visit_list_shows_release_titles_not_file_names(client: Any) -> None:
+    rows = page(client, "/browse/visits").find("tbody").find_all("tr")
+    names = [tr.find("a").words() for tr in rows]
+    assert not [n for n in names if n.startswith("Kunjungan delegasi (")]
+    assert any(n.startswith("Delegasi Kemensos juga menjajaki") and n.endswith("(2022-11-09)") for n in names)
+
+
+def test_numbers_are_written_for_the_reader_language(client: Any) -> None:
+    def triples(language: str | None) -> Element:
+        headers = {**BROWSER, **({"Accept-Language": language} if language else {})}
+        response = client.get("/", headers=headers)
+        assert "Accept-Language" in response.headers.get("Vary", "")
+        hint = parse_html(response.get_data(as_text=True)).find("p", class_="hint")
+        return hint.find("data")
+
+    english, indonesian, unasked = triples("en-GB,en;q=0.9"), triples("id-ID,id;q=0.9,en;q=0.5"), triples(None)
+    value = int(english.attrs["value"])
+    assert value > 1000
+    assert english.text() == f"{value:,}" and "lang" not in english.attrs
+    assert indonesian.text() == f"{value:,}".replace(",", ".") and indonesian.attrs["lang"] == "id"
+    assert unasked.text() == english.text()
+
+
+def test_a_page_per_language_under_one_etag_each(client: Any) -> None:
+    english = client.get("/", headers={**BROWSER, "Accept-Language": "en"})
+    indonesian = client.get("/", headers={**BROWSER, "Accept-Language": "id"})
+    assert english.headers["ETag"] != indonesian.headers["ETag"]
+    again = client.get("/", headers={**BROWSER, "Accept-Language": "id", "If-None-Match": english.headers["ETag"]})
+    assert again.status_code == 200  # the English page's tag does not stand for the Indonesian page
+
+
+def test_format_number() -> None:
+    from server.page_language import format_number
+
+    assert format_number(26200, "en") == "26,200" and format_number(26200, "id") == "26.200"
+    assert format_number(1234567.5, "en") == "1,234,567.5" and format_number(1234567.5, "id") == "1.234.567,5"
+    assert format_number(999, "id") == "999"
+
+
+def test_entity_page_shows_each_name_once_with_its_sources(harry: Element) -> None:
+    names = harry.by_id("names")
+    values = [li for li in names.find_all("li") if li.find_all("span", class_="lit")]
+    shown = [li.find("span", class_="lit").text() for li in values]
+    assert shown.count("Harry Hikmat") == 1, shown
+    row = next(tr for tr in names.find("tbody").find_all("tr") if "Harry Hikmat" in tr.words())
+    header = row.find("th").words()
+    assert "rdfs:label" in header and "schema:name" in header  # one row for both properties
+    sources = {a.attrs["href"] for a in row.find_all("a", class_="src")}
+    assert f"/{FOUNDING}" in sources and len(sources) >= 2
+
+
+def test_entity_page_lists_no_value_twice_in_a_section(client: Any) -> None:
+    for path in ("/id/person/harry-hikmat", "/id/person/tri-rismaharini", "/id/place/jepang", "/id/org/kementerian-sosial"):
+        root = page(client, path)
+        for section in ("facts", "names", "identifiers"):
+            found = root.find_all(id=section)
+            if not found:
+                continue
+            values = [(li.find_all(class_="lit")[0].text(), li.find_all(class_="lit")[0].attrs.get("lang"))
+                      if li.find_all(class_="lit") else li.find("a").attrs["href"]
+                      for li in found[0].find_all("li") if li.find_all(class_="lit") or li.find_all("a")]
+            assert len(values) == len(set(values)), (path, section, values)
