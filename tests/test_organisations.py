@@ -10,7 +10,7 @@ from rdflib import URIRef
 from kg.extract.document import Document
 from kg.extract.pipeline import analyse
 from kg.graph import iri
-from kg.graph.vocab import KG, ORG, SDO
+from kg.graph.vocab import KG, ORG, RDF, SDO
 
 
 def E(key: str) -> URIRef:
@@ -73,3 +73,15 @@ def test_a_province_spelt_with_capitals_and_a_balai_acronym_in_parentheses() -> 
                      'Vokasional Penyandang Disabilitas (BBRVPD) "Cibinong" Bogor milik Kemensos.')
     assert (E("org/pemerintah-provinsi-dki-jakarta"), KG.basedIn, E("place/dki-jakarta")) in found
     assert (E("org/balai-cibinong"), KG.basedIn, E("place/bogor")) in found
+
+
+def test_social_service_facilities_and_english_organisation_names() -> None:
+    found = _triples("Sebanyak 277 orang berada di Rumah Perlindungan Trauma Center (RPTC) Tanjung Pinang dan 70 orang "
+                     "di Pos Pemulangan Pontianak, serta Panti Sosial Bina Remaja (PSBR) Taruna Jaya 1 milik Dinas Sosial "
+                     "Provinsi DKI Jakarta. Delegasi mengunjungi Korean Association of Social Worker dan Library of Congress.")
+    types = {s: o for s, p, o in found if p == RDF.type}
+    assert types[E("org/rumah-perlindungan-trauma-center-tanjung-pinang")] == KG.ServiceCentre
+    assert types[E("org/panti-sosial-bina-remaja-taruna-jaya-1")] == KG.ServiceCentre
+    assert (E("org/pos-pemulangan-pontianak"), KG.basedIn, E("place/pontianak")) in found
+    assert types[E("org/korean-association-of-social-worker")] == KG.Organisation
+    assert types[E("org/library-of-congress")] == KG.Organisation

@@ -156,6 +156,8 @@ class MentionFinder:
                     end = match.start("name") + len(" ".join(tokens[: i + 1]))
                     break
         via_di = False
+        if place is None and pattern.kind == "ServiceCentre" and groups.get("name"):
+            place = self.lex.place_by_name(groups["name"])  # "Pos Pemulangan Pontianak" is named after its city
         if place is None and pattern.kind == "Sentra":
             # `Balai "Soeharso" Surakarta` names its place; `… di Jakarta` says where it is, outside the name
             after = re.match(r"( di)? ([A-Z][a-z]+(?: [A-Z][a-z]+)?)", text[end:])
