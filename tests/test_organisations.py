@@ -85,3 +85,11 @@ def test_social_service_facilities_and_english_organisation_names() -> None:
     assert (E("org/pos-pemulangan-pontianak"), KG.basedIn, E("place/pontianak")) in found
     assert types[E("org/korean-association-of-social-worker")] == KG.Organisation
     assert types[E("org/library-of-congress")] == KG.Organisation
+
+
+def test_a_known_unit_named_with_its_parent_is_part_of_it_and_alone_is_not_stated_so() -> None:
+    found = _triples("Delegasi didampingi Biro Perencanaan Kementerian Sosial RI dan Bareskrim Polri.")
+    assert (E("org/biro-perencanaan-kemensos"), ORG.unitOf, E("org/kementerian-sosial")) in found
+    assert (E("org/badan-reserse-kriminal-kepolisian-negara"), ORG.unitOf, E("org/kepolisian-negara")) in found
+    alone = _triples("Delegasi didampingi Biro Perencanaan dan Bareskrim.")
+    assert not {t for t in alone if t[1] == ORG.unitOf}

@@ -52,6 +52,7 @@ def extract(a: Analysis) -> None:
                 seen.add(place)
                 a.add(place, RDF.type, KG[a.entities[place].kind], sentence, [m], "place-inside-organisation-name")
         _stated_parent(a, m, sentence)
+        _parent_in_name(a, m, sentence)
         parent = m.attrs.get("parent")
         if parent and m.entity_kind in SUBORDINATE_KINDS and m.attrs.get("source") == "pattern":
             a.add(m.key, ORG.unitOf, f"org/{parent}", sentence, [m], f"pattern-{m.attrs['pattern']}-is-unit")
@@ -70,6 +71,15 @@ def _label(a: Analysis, m, sentence, entity) -> None:  # type: ignore[no-untyped
     as_written = re.split(r" di (?=[A-Z])", stating.text)[0]
     if as_written != entity.stated:
         a.add(m.key, SKOS.hiddenLabel, Literal(as_written, lang="id"), where, [stating], "stated-name-as-misspelt")
+
+
+def _parent_in_name(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped-def]
+    """"Biro Perencanaan Kementerian Sosial", "Bareskrim Polri": a known unit named together with the
+    organisation it belongs to (by the reference data) is stated to be part of it."""
+    known = a.lexicon.organisation(m.key.split("/", 1)[1]) if m.attrs.get("source") == "lexicon" else None
+    parent = a.lexicon.organisation(known.parent) if known and known.parent else None
+    if parent and any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", m.text) for n in (parent.name, *parent.aliases)):
+        a.add(m.key, ORG.unitOf, f"org/{parent.key}", sentence, [m], "unit-named-with-its-parent")
 
 
 def _stated_parent(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped-def]
