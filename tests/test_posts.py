@@ -83,3 +83,12 @@ def test_a_visit_is_labelled_by_its_release_title_and_date_not_its_file_name() -
                    "dari Duta Besar Jepang Masafumi Ishii.", 0, {"title": "Dubes Jepang Temui Mensos", "date": "2020-02-27"})
     labels = {str(f.o) for f in analyse(doc).facts if f.s == E("visit/2020-02-27-dubes-jepang") and f.p == RDFS.label}
     assert labels == {"Kunjungan: Dubes Jepang Temui Mensos, 2020-02-27", "Visit: Dubes Jepang Temui Mensos, 2020-02-27"}
+
+
+def test_a_named_delegation_comes_to_a_place_and_its_companions_are_not_visited() -> None:
+    found = _triples('Sebanyak sembilan delegasi KOICA datang ke BRSAMPK "Handayani" di Jakarta dengan didampingi '
+                     "oleh Biro Perencanaan Kementerian Sosial RI.")
+    visits = {s for s, p, o in found if p == KG.delegationOf and o == E("org/korea-international-cooperation-agency")}
+    assert len(visits) == 1
+    visited = {o for s, p, o in found if p == KG.visited}
+    assert visited == {E("org/balai-handayani")}

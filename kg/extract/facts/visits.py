@@ -21,7 +21,10 @@ from kg.graph.vocab import KG, RDF, SDO
 
 DELEGATION = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan|Tim)\b(?P<rest>.{0,40}?)\b(?:yang )?(?:dipimpin|diwakili)(?: oleh)?\b")
 MEMBERS = re.compile(r"\b(?:turut|ikut)(?: serta| hadir)?(?: dalam (?:rombongan|delegasi))?\b|\bdidampingi\b|\banggota (?:rombongan|delegasi)\b")
-VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|kunjungan(?: kerja)? ke)\b")
+VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|kunjungan(?: kerja| observasi| resmi| kehormatan)? ke|"
+                      r"datang ke|mendatangi|menyambangi|bertandang ke)\b")
+COMPANIONS = re.compile(r"\b(?:didampingi|bersama|dengan|beserta)\b")
+DELEGATION_OF = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan) (?=[A-Z])")
 RECEIVED = re.compile(r"\b(?:diterima|disambut)(?: langsung| baik)?(?: oleh)?\b|\bmenerima (?:delegasi|rombongan)\b")
 TODAY = re.compile(r"\bhari ini\b")
 RECEIVES_VISIT = re.compile(r"\bmenerima kunjungan(?: kerja| kehormatan)?(?: dari)?\b")
@@ -110,6 +113,11 @@ def extract(a: Analysis) -> None:
                 main = visits.lead(leaders[0], sentence, "delegation-led-by")
                 if orgs:
                     a.add(main, KG.delegationOf, orgs[0].key, sentence, [orgs[0]], "delegation-of-organisation")
+        for named in DELEGATION_OF.finditer(text):  # "sembilan delegasi KOICA datang ke …"
+            org = next((m for m in here if m.kind == "org" and m.start == sentence.start + named.end()), None)
+            if org and (visits.started or VISITING.search(text)):
+                main = visits.ensure_main(sentence, [org], "delegation-of-named-organisation")
+                a.add(main, KG.delegationOf, org.key, sentence, [org], "delegation-of-named-organisation")
         match = MEMBERS.search(text)
         if match:
             members = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end() and m.attrs.get("chain")]
@@ -119,7 +127,10 @@ def extract(a: Analysis) -> None:
                 a.add(main, KG.member, member.key, sentence, [member], "delegation-member")
         match = VISITING.search(text)
         if match:
-            after = [m for m in here if m.kind == "org" and m.start >= sentence.start + match.end() and id(m) not in chained]
+            stop = COMPANIONS.search(text, match.end())  # "… datang ke X dengan didampingi oleh Y": Y came along
+            limit = sentence.start + (stop.start() if stop else len(text))
+            after = [m for m in here if m.kind == "org" and sentence.start + match.end() <= m.start < limit
+                     and id(m) not in chained]
             visitors = [m for m in here if m.kind == "person" and m.start < sentence.start + match.start()]
             if visits.started or DELEGATION.search(a.norm.text) or "rombongan" in text or "delegasi" in text:
                 for org in after:
