@@ -93,3 +93,11 @@ def test_a_known_unit_named_with_its_parent_is_part_of_it_and_alone_is_not_state
     assert (E("org/badan-reserse-kriminal-kepolisian-negara"), ORG.unitOf, E("org/kepolisian-negara")) in found
     alone = _triples("Delegasi didampingi Biro Perencanaan dan Bareskrim.")
     assert not {t for t in alone if t[1] == ORG.unitOf}
+
+
+def test_an_organisation_named_after_a_foreign_country_is_based_there_but_not_an_embassy() -> None:
+    found = _triples("KOICA dan JICA bertemu Kedutaan Besar Jepang dan Kementerian Sosial RI.")
+    based = {(s, o) for s, p, o in found if p == KG.basedIn}
+    assert (E("org/korea-international-cooperation-agency"), E("place/korea-selatan")) in based
+    assert (E("org/japan-international-cooperation-agency"), E("place/jepang")) in based
+    assert not {s for s, _ in based} & {E("org/kedutaan-besar-jepang"), E("org/kementerian-sosial")}

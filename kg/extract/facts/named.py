@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from rdflib import Literal
 
+from kg.extract.entities import Entity
 from kg.extract.facts.base import Analysis
 from kg.graph.vocab import KG, ORG, RDF, SKOS
 from kg.reference.graph import reference_keys
@@ -45,9 +46,11 @@ def extract(a: Analysis) -> None:
             a.add(m.key, KG.kemendagriCode, Literal(m.attrs["code"]), sentence, [m], m.attrs.get("rule", "area-code"))
         if m.kind != "org":
             continue
-        place = m.attrs.get("place")
+        place = m.attrs.get("place") or _country_in_name(a, m)
         if place:
-            a.add(m.key, KG.basedIn, place, sentence, [m], m.attrs.get("place_rule", "organisation-name-with-place"))
+            rule = m.attrs.get("place_rule") or ("organisation-name-with-place" if m.attrs.get("place") else
+                                                 "organisation-named-after-country")
+            a.add(m.key, KG.basedIn, place, sentence, [m], rule)
             if place not in seen:
                 seen.add(place)
                 a.add(place, RDF.type, KG[a.entities[place].kind], sentence, [m], "place-inside-organisation-name")
@@ -71,6 +74,29 @@ def _label(a: Analysis, m, sentence, entity) -> None:  # type: ignore[no-untyped
     as_written = re.split(r" di (?=[A-Z])", stating.text)[0]
     if as_written != entity.stated:
         a.add(m.key, SKOS.hiddenLabel, Literal(as_written, lang="id"), where, [stating], "stated-name-as-misspelt")
+
+
+def _country_in_name(a: Analysis, m) -> str:  # type: ignore[no-untyped-def]
+    """"Korea International Cooperation Agency", "Pemerintah Jepang": an organisation named (as
+    written, or in full) after a foreign country is based in it; an embassy, named after the country it
+    represents, is not. Indonesia's own bodies ("Kementerian Sosial RI") are left to the reference data."""
+    if m.entity_kind == "Embassy":
+        return ""
+    label = a.entities[m.key].label if m.key in a.entities else ""
+    for words in _countries_named(m.text) + _countries_named(label):  # "JICA" is the Japan International …
+        country = a.lexicon.place_by_name(words)
+        if country is not None and country.kind == "Country" and country.key != "indonesia":
+            if f"place/{country.key}" not in a.entities:
+                a.entities[f"place/{country.key}"] = Entity(f"place/{country.key}", "Country", country.name, country.name_en)
+            return f"place/{country.key}"
+    return ""
+
+
+def _countries_named(name: str) -> list[str]:
+    """Runs of one or two capitalised words of `name`, longest first."""
+    words = name.split(" ")
+    runs = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + words
+    return [r for r in runs if r[:1].isupper()]
 
 
 def _parent_in_name(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped-def]
