@@ -46,7 +46,9 @@ def extract(a: Analysis) -> None:
             a.add(m.key, KG.kemendagriCode, Literal(m.attrs["code"]), sentence, [m], m.attrs.get("rule", "area-code"))
         if m.kind != "org":
             continue
-        place = m.attrs.get("place") or _country_in_name(a, m)
+        # a foreign embassy's name says whom it represents ("Kedutaan Besar Jepang"), not where it is
+        represents = m.attrs.get("pattern") == "foreign-embassy"
+        place = (m.attrs.get("place") if not represents else "") or _country_in_name(a, m)
         if place:
             rule = m.attrs.get("place_rule") or ("organisation-name-with-place" if m.attrs.get("place") else
                                                  "organisation-named-after-country")
