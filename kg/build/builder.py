@@ -26,12 +26,12 @@ from pathlib import Path
 from pyoxigraph import Store
 from rdflib import Graph
 
-from kg.build import emit, workers
+from kg.build import emit, progress, workers
 from kg.build.cache import AnalysisCache
-from kg.build.inputs import collect_inputs
+from kg.build.inputs import gather_inputs, prune_sources
 from kg.build.survey import Survey, survey
 from kg.errors import DocumentError, ValidationError
-from kg.extract.document import read_document
+from kg.extract.document import MAX_BYTES, read_document
 from kg.extract.pipeline import analyse
 from kg.graph import iri
 from kg.graph.ntriples import Triple, nquads, term
@@ -57,16 +57,28 @@ class BuildResult:
     extracted: int
     unchanged: int
     store: StoreSummary
+    inputs: int = 0  # files and pages given, copies included
+    duplicates: tuple[tuple[str, str], ...] = ()  # (input, the earlier input with the same bytes), left out
+
+    def summary(self, store_dir: Path, seconds: float) -> str:
+        """The one line a build prints: what it wrote, from what, and what it left out as a copy."""
+        line = (f"built {self.store.quads} quads in {self.store.graphs} graphs from {self.documents} documents "
+                f"({self.extracted} extracted, {self.unchanged} unchanged) into {store_dir} ({seconds:.1f} s)")
+        if self.duplicates:
+            copy, original = self.duplicates[0]
+            line += (f"; {self.inputs} inputs, {len(self.duplicates)} of them copies of an earlier one, left out "
+                     f"(first: {copy} = {original})")
+        return line
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def _survey(cache_folder: Path, path: Path) -> Survey:
+def _survey(cache_folder: Path, max_bytes: int, path: Path) -> Survey:
     """Analyse one document (unless the cache has it) and leave the analysis in the cache."""
     cache = AnalysisCache(cache_folder)
-    doc = read_document(path)
+    doc = read_document(path, max_bytes)
     key = cache.key(doc.raw.encode("utf-8"))
     analysis = cache.load(key)
     extracted = analysis is None
@@ -76,12 +88,13 @@ def _survey(cache_folder: Path, path: Path) -> Survey:
     return survey(doc, analysis, key, extracted)
 
 
-def _surveys(paths: Sequence[Path], cache: AnalysisCache, jobs: int) -> list[Survey]:
+def _surveys(paths: Sequence[Path], cache: AnalysisCache, jobs: int, max_bytes: int) -> list[Survey]:
     found: list[Survey] = []
     slugs: dict[str, Path] = {}
     pool = workers.pool(jobs)
     try:
-        for item in workers.ordered(pool, partial(_survey, cache.folder), paths):
+        analysed = workers.ordered(pool, partial(_survey, cache.folder, max_bytes), paths)
+        for item in progress.track(analysed, len(paths), "analysing"):
             if item.slug in slugs:
                 raise DocumentError(f"{item.path} and {slugs[item.slug]} would both be {iri.document(item.slug)}")
             slugs[item.slug] = item.path
@@ -140,44 +153,52 @@ class _Outcome:
                                "\n\n".join(parts))
 
 
-def _write(target: Store, results: Iterator[emit.Emitted], shared_quads: bytes, context: emit.EmitContext) -> _Outcome:
+def _write(target: Store, results: Iterator[emit.Emitted], total: int, shared_quads: bytes,
+           context: emit.EmitContext) -> _Outcome:
     """Stream the documents' quads and the shared graphs into `target`; raise if anything violates the shapes."""
     outcome = _Outcome()
     with QuadLoader(target) as loader:
-        for emitted in results:
+        for emitted in progress.track(results, total, "writing"):
             outcome.add(emitted)
             if not outcome.violations:  # a failing build is not kept: stop writing, keep checking
                 loader.add(emitted.nquads)
+        progress.note("writing the shared graphs")
         loader.add(shared_quads)
     shared = Conformance(context.shared).shared(outcome.shared)
     if outcome.violations or not shared.conforms:
         outcome.violations += shared.violations
         raise outcome.error(shared.text)
+    progress.note("merging the default graph")
     merge(target)  # the default graph queries read: each distinct triple once
     return outcome
 
 
 def build_store(inputs: Sequence[str | Path], store_dir: Path, sources_dir: Path | None, cache: AnalysisCache,
-                jobs: int | None = None) -> BuildResult:
+                jobs: int | None = None, max_input_bytes: int = MAX_BYTES) -> BuildResult:
     """Build the given files, folders and URLs (default: the bundled corpus) into a new generation
-    of the store at `store_dir`, over `jobs` processes (default: every core this process may use)."""
-    paths = collect_inputs(inputs, sources_dir)
+    of the store at `store_dir`, over `jobs` processes (default: every core this process may use).
+    Once it is current, pages `sources_dir` kept for releases no longer built are removed."""
+    gathered = gather_inputs(inputs, sources_dir, max_input_bytes)
+    paths = gathered.documents
     jobs = min(max(1, jobs or default_jobs()), len(paths))
-    surveys = _surveys(paths, cache, jobs)
+    surveys = _surveys(paths, cache, jobs, max_input_bytes)
     context, shared_quads = _context(surveys, cache)
     # workers are forked before the store is opened: a child never inherits RocksDB's threads or locks
     pool = workers.pool(jobs, emit.start, (context,))
     results = (workers.bounded(pool, emit.emit, surveys, IN_FLIGHT_PER_JOB * jobs) if pool is not None
                else map(emit.Emitter(context).emit, surveys))
     try:
-        summary, _ = fill_store(store_dir, lambda target: _write(target, results, shared_quads, context))
+        summary, _ = fill_store(store_dir, lambda target: _write(target, results, len(surveys), shared_quads, context))
     finally:
         if isinstance(results, Generator):
             results.close()
         if pool is not None:
             pool.terminate()
+    if sources_dir is not None:
+        prune_sources(sources_dir, gathered)
     extracted = sum(1 for s in surveys if s.extracted)
-    return BuildResult(len(surveys), extracted, len(surveys) - extracted, summary)
+    return BuildResult(len(surveys), extracted, len(surveys) - extracted, summary, gathered.given,
+                       tuple(gathered.duplicates))
 
 
 __all__ = ["BuildResult", "build_store", "default_jobs"]

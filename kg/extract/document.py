@@ -17,6 +17,7 @@ from kg.graph.iri import slugify
 
 #: a header line: one word (letters, digits, "-" or "_") as its key, as `source2:`, `extent:`, `note:`
 HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
+#: the size limit of every input (text file, HTML file, fetched page) unless a build is told another
 MAX_BYTES = 2_000_000
 
 
@@ -65,14 +66,14 @@ def document_slug(path: Path, header: dict[str, str]) -> str:
     return slugify(path.stem, 12) or "document"
 
 
-def read_document(path: Path) -> Document:
-    """Read and decode one file; a file that is not UTF-8 text is refused with its name."""
+def read_document(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and decode one file; a file that is not UTF-8 text, or larger than `max_bytes`, is refused with its name."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if len(data) > MAX_BYTES:
-        raise DocumentError(f"{path}: {len(data)} bytes is more than the {MAX_BYTES} a press release may have")
+    if len(data) > max_bytes:
+        raise DocumentError(f"{path}: {len(data):,} bytes, over the limit of {max_bytes:,} bytes an input may have")
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

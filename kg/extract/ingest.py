@@ -20,10 +20,10 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from kg.errors import DocumentError
+from kg.extract.document import MAX_BYTES
 from kg.graph.iri import slugify
 
 TIMEOUT = (5, 20)  # connect, read (seconds)
-MAX_PAGE_BYTES = 5_000_000
 MIN_TEXT_CHARS = 80  # less than a sentence or two is navigation, not a press release
 USER_AGENT = "kemensos-kg/0.1 (+https://w3id.org/kemensos-kg/)"
 
@@ -50,16 +50,34 @@ def _session() -> requests.Session:
     return session
 
 
-def fetch(url: str, session: requests.Session | None = None) -> Page:
-    """GET a page with timeouts and retries; any failure is a DocumentError naming the URL."""
+def too_large(name: str, size: int | None, max_bytes: int) -> str:
+    """The message for an input past the size limit (`size` None: more than the limit, by how much unknown)."""
+    stated = f"{size:,} bytes" if size is not None else f"more than {max_bytes:,} bytes"
+    return f"{name}: {stated}, over the limit of {max_bytes:,} bytes an input may have (--max-input-bytes)"
+
+
+def _stated_size(response: requests.Response) -> int | None:
+    """The body's size as the server states it, when that is the size of the page itself (not compressed)."""
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() and not response.headers.get("Content-Encoding") else None
+
+
+def fetch(url: str, session: requests.Session | None = None, max_bytes: int = MAX_BYTES) -> Page:
+    """GET a page with timeouts and retries; any failure, and a page over `max_bytes`, is a DocumentError
+    naming the URL. No more than `max_bytes` + 1 bytes are read."""
     try:
         response = (session or _session()).get(url, timeout=TIMEOUT, stream=True)
         response.raise_for_status()
-        body = response.raw.read(MAX_PAGE_BYTES + 1, decode_content=True)
+        stated = _stated_size(response)
+        if stated is not None and stated > max_bytes:
+            response.close()
+            raise DocumentError(too_large(url, stated, max_bytes))
+        body = response.raw.read(max_bytes + 1, decode_content=True)
     except requests.RequestException as exc:
         raise DocumentError(f"cannot fetch {url}: {exc}") from exc
-    if len(body) > MAX_PAGE_BYTES:
-        raise DocumentError(f"{url}: page larger than {MAX_PAGE_BYTES} bytes")
+    if len(body) > max_bytes:
+        response.close()
+        raise DocumentError(too_large(url, None, max_bytes))
     encoding = response.encoding or response.apparent_encoding or "utf-8"
     html = body.decode(encoding, errors="replace")
     return Page(response.url, datetime.now(UTC).replace(microsecond=0).isoformat(), html)
@@ -98,9 +116,12 @@ def materialise(page: Page, folder: Path) -> Path:
     return target
 
 
-def html_file_to_text(path: Path, folder: Path) -> Path:
+def html_file_to_text(path: Path, folder: Path, max_bytes: int = MAX_BYTES) -> Path:
     """An HTML file on disk, ingested like a fetched page (its `file:` URL as source)."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentError(too_large(str(path), size, max_bytes))
         html = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise DocumentError(f"cannot read {path}: {exc.strerror or exc}") from exc

@@ -5,7 +5,9 @@ the GIL released, so no Python signal reaches it. Each `Evaluator` therefore own
 that opens the current store generation read-only, evaluates one query at a time and writes the
 serialised result to a spool (in memory while small, then a temporary file). At the deadline the
 parent kills the child and starts a fresh one; the caller gets `QueryTimeout` and the store is
-untouched. A child is also replaced when the store's `current` generation changes (a rebuild).
+untouched. A child that dies while evaluating (pyoxigraph crashing on a query) costs that query alone:
+its caller gets an `EvaluationError` naming the signal, and the next query starts a fresh child. A
+child is also replaced when the store's `current` generation changes (a rebuild).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import signal
 import tempfile
 import threading
 import time
@@ -264,6 +267,21 @@ class Evaluator:
         with self._lock:
             self._stop()
 
+    @property
+    def pid(self) -> int | None:
+        """The evaluating process, while there is one."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+    def _ended(self) -> str:
+        """How the child ended, once it has: by a signal (named) or with an exit status."""
+        assert self._process is not None
+        self._process.join(5)
+        code = self._process.exitcode
+        if code is not None and code < 0:
+            return f"was ended by {signal.Signals(-code).name}"
+        return f"exited with status {code}" if code is not None else "stopped answering"
+
     def _ensure_started(self) -> None:
         if self._process is None or not self._process.is_alive() or current_generation(self.store_dir) != self._generation:
             self._stop()
@@ -287,8 +305,10 @@ class Evaluator:
             try:
                 reply = self._conn.recv()
             except (EOFError, OSError) as exc:
+                ended = self._ended()
                 self._stop()
-                raise EvaluationError("the query evaluator stopped unexpectedly") from exc
+                raise EvaluationError(f"the process evaluating this query {ended}; other queries are not "
+                                      "affected") from exc
             seconds = time.perf_counter() - started
         kind, value = reply
         if kind == "error":
