@@ -101,3 +101,11 @@ def test_an_organisation_named_after_a_foreign_country_is_based_there_but_not_an
     assert (E("org/korea-international-cooperation-agency"), E("place/korea-selatan")) in based
     assert (E("org/japan-international-cooperation-agency"), E("place/jepang")) in based
     assert not {s for s, _ in based} & {E("org/kedutaan-besar-jepang"), E("org/kementerian-sosial")}
+
+
+def test_organisation_names_of_several_words_in_any_case_and_a_parent_named_inside_a_unit() -> None:
+    found = _triples("Kementerian sosial menyiapkan kursi roda bersama Biro Perencanaan Kementerian Sosial RI.")
+    types = {s: o for s, p, o in found if p == RDF.type}
+    assert types[E("org/kementerian-sosial")] == KG.Ministry
+    lone = _triples("Warga malang itu dibantu.")
+    assert not {s for s, p, o in lone if p == RDF.type and o in (KG.City, KG.Regency)}

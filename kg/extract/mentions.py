@@ -96,6 +96,11 @@ class MentionFinder:
             for name in (prog.name, *prog.aliases):
                 self._names[name] = ("program", f"program/{prog.key}", prog.name, "Program")
         self._gazetteer = re.compile(rf"(?<![\w-])(?:{_alternation(self._names)})(?![\w-])")
+        # "Kementerian sosial", "pusat data dan informasi": the name of an organisation of several words
+        # in any case after its first letter (a single word in lower case is a common word: "malang")
+        self._org_names_folded = {n.casefold(): n for n, v in self._names.items() if v[0] == "org" and " " in n}
+        self._org_names_any_case = re.compile(
+            rf"(?<![\w-])(?i:{_alternation(self._org_names_folded)})(?![\w-])")
         self._roles: dict[str, str] = {}
         for role in self.lex.roles:
             for name in (role.label_id, *role.aliases):
@@ -131,6 +136,13 @@ class MentionFinder:
             source = "gazetteer" if key in self._official_places else "lexicon"
             found.append(Mention(kind, match.start(), match.end(), match.group(0), key, label, entity_kind,
                                  {"source": source}))
+        exact = {(m.start, m.end) for m in found}
+        for match in self._org_names_any_case.finditer(text):
+            if (match.start(), match.end()) in exact:
+                continue
+            kind, key, label, entity_kind = self._names[self._org_names_folded[match.group(0).casefold()]]
+            found.append(Mention(kind, match.start(), match.end(), match.group(0), key, label, entity_kind,
+                                 {"source": "lexicon"}))
         return found
 
     def _pattern_mentions(self, text: str) -> list[Mention]:

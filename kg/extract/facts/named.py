@@ -107,7 +107,11 @@ def _parent_in_name(a: Analysis, m, sentence) -> None:  # type: ignore[no-untype
     known = a.lexicon.organisation(m.key.split("/", 1)[1]) if m.attrs.get("source") == "lexicon" else None
     parent = a.lexicon.organisation(known.parent) if known and known.parent else None
     if parent and any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", m.text) for n in (parent.name, *parent.aliases)):
-        a.add(m.key, ORG.unitOf, f"org/{parent.key}", sentence, [m], "unit-named-with-its-parent")
+        key = f"org/{parent.key}"
+        if key not in a.entities:  # the parent is named too, inside the unit's name
+            a.entities[key] = Entity(key, parent.kind, parent.name, parent.name_en)
+            a.add(key, RDF.type, KG[parent.kind], sentence, [m], "organisation-named-inside-unit-name")
+        a.add(m.key, ORG.unitOf, key, sentence, [m], "unit-named-with-its-parent")
 
 
 def _stated_parent(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped-def]
