@@ -113,5 +113,12 @@ def test_durations_spelt_out_repetitions_classifiers_and_names_inside_counted_wo
     twenties = [f.s for f in a.facts if f.p == SDO.value and Decimal(str(f.o)) == 20]
     assert sorted(next(iter(objects(a, s, KG.counts))) for s in twenties) == ["WNI", "WNI/PMI"]  # not "dua puluh"
     assert objects(a, found[Decimal(19)], KG.counts) == {"laki-laki"}
-    assert objects(a, found[Decimal(4539)], KG.counts) == {"Pekerja Migran"}
+    assert objects(a, found[Decimal(4539)], KG.counts) == {"Pekerja Migran Indonesia"}
     assert Decimal(2022) not in found
+
+
+def test_a_figure_glued_to_the_sentence_before(tmp_path: Path) -> None:
+    a = run(tmp_path, "Ada 20 orang.19 orang laki-laki, 1 orang perempuan.")
+    found = figures(a)
+    assert objects(a, found[Decimal(19)], KG.counts) == {"laki-laki"}
+    assert Decimal("20.19") not in found

@@ -329,7 +329,7 @@ class MentionFinder:
         qualifier = rf"(?:(?P<qual>{'|'.join(QUALIFIERS)}) )?"
         money = re.compile(rf"{qualifier}(?P<num>Rp\.? ?(?:{NUMERAL})(?:,-)?(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?)", re.IGNORECASE)
         percent = re.compile(rf"{qualifier}(?P<num>{NUMERAL}) ?(?:%|persen\b)")
-        number = re.compile(rf"{qualifier}(?<![\w/.,-])(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,-]|,\d| ?%| ?persen)", re.IGNORECASE)
+        number = re.compile(rf"{qualifier}(?<![\w/,-])(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,-]|,\d| ?%| ?persen)", re.IGNORECASE)
         for match in money.finditer(text):
             found.append(self._quantity("money", match, parse_money(match.group("num")), text, unit="rupiah"))
         for match in percent.finditer(text):
@@ -382,8 +382,9 @@ class MentionFinder:
         """A figure overlapping a name keeps its number and loses the counted words that run into the
         name ("4.539 Pekerja Migran Indonesia" with the place Indonesia); a number inside a name is none."""
         clash = [t for t in taken if quantity.overlaps(t)]
-        if not clash:
-            return quantity
+        counted = quantity.attrs.get("counted", "")
+        if not clash or (counted[:1].isupper() and all(t.entity_kind == "Country" and t.end <= quantity.end for t in clash)):
+            return quantity  # "4.539 Pekerja Migran Indonesia": a nationality closes a capitalised term
         cut = min(t.start for t in clash)
         number_end = quantity.start + len(quantity.text) - len(quantity.attrs.get("counted", "")) - 1
         if cut <= number_end or not quantity.attrs.get("counted"):
@@ -409,8 +410,8 @@ class MentionFinder:
                 break
             if word[0].isupper() and words and not words[-1][0].isupper():
                 break  # a name after a common noun starts something else
-            if word[0].islower() and words and words[-1].isupper():
-                break  # "20 WNI setiba di …": an acronym ends the noun
+            if word[0].islower() and words and words[-1][0].isupper():
+                break  # "20 WNI setiba di …", "4.539 Pekerja Migran Indonesia dipulangkan": a capitalised term ends the noun
             words.append(word)
         if len(words) > 1 and words[0] in CLASSIFIERS:
             words = words[1:]  # "19 orang laki-laki": the classifier is not what is counted
