@@ -122,3 +122,11 @@ def test_a_figure_glued_to_the_sentence_before(tmp_path: Path) -> None:
     found = figures(a)
     assert objects(a, found[Decimal(19)], KG.counts) == {"laki-laki"}
     assert Decimal("20.19") not in found
+
+
+def test_a_figure_named_as_a_programme_and_a_period_anywhere_in_the_sentence(tmp_path: Path) -> None:
+    a = run(tmp_path, "Sebanyak 7 komponen layanan langsung yang disebut ATENSI dilaksanakan balai. "
+                      "Terdapat 24.000 paket makanan yang dapat diproduksi dapur umum setiap harinya.")
+    found = figures(a)
+    assert {o.rsplit("/id/", 1)[1] for o in objects(a, found[Decimal(7)], KG.statisticOf)} == {"program/atensi"}
+    assert objects(a, found[Decimal(24000)], KG.period) == {"P1D"}

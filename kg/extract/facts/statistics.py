@@ -20,7 +20,9 @@ from kg.extract.numbers import is_integral
 from kg.extract.text import Sentence
 from kg.graph.vocab import KG, RDF, RDFS, SDO
 
-PER_YEAR = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?tahun\b|\bsetahun\b", re.IGNORECASE)
+PER_PERIOD = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?(?P<unit>hari|minggu|pekan|bulan|tahun)(?:nya)?\b|"
+                        r"\bse(?P<short>hari|minggu|pekan|bulan|tahun)\b", re.IGNORECASE)
+NAMED_AS = re.compile(r"^ (?:[a-z]+ ){0,4}?(?:yang )?(?:disebut|dinamakan|bernama|dikenal sebagai) ")
 # "Rp 20.000,- hingga Rp30.000,-/ hari", "5 juta per bulan": a rate right after the figure (or its range)
 RATE_AFTER = re.compile(r"^(?:,-)?(?:\s*(?:hingga|sampai|-)\s*(?:Rp\.?\s*)?[\d.,]+(?:,-)?)?\s*(?:/|per\b|setiap\b|tiap\b)\s*"
                         r"(?P<unit>hari|minggu|pekan|bulan|tahun)\b", re.IGNORECASE)
@@ -87,8 +89,10 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
     if rate:
         period = PERIODS[rate.group("unit").lower()]
         a.add(key, KG.period, Literal(period, datatype=XSD.duration), sentence, [m], "figure-rate-after")
-    elif PER_YEAR.search(sentence.text):
-        a.add(key, KG.period, Literal("P1Y", datatype=XSD.duration), sentence, [m], "figure-per-year")
+    elif per := PER_PERIOD.search(sentence.text):  # "… 24.000 paket makanan … setiap harinya"
+        unit = (per.group("unit") or per.group("short")).lower()
+        a.add(key, KG.period, Literal(PERIODS[unit], datatype=XSD.duration), sentence, [m],
+              "figure-per-year" if unit == "tahun" else "figure-per-period")
     about = _about(a, m, sentence)
     if about:
         a.add(key, KG.statisticOf, about.key, sentence, [about, m], about.attrs.get("about-rule", "figure-of-preceding-subject"))
@@ -113,6 +117,11 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
     if owner:  # "tujuh petugas Kementerian Sosial", "sembilan delegasi KOICA": the counted are the organisation's
         owner.attrs.setdefault("about-rule", "figure-noun-of-organisation")
         return owner
+    named = NAMED_AS.match(a.norm.text[m.end:m.end + 60])
+    called = next((x for x in a.in_sentence(sentence, "program", "org") if named and x.start == m.end + named.end()), None)
+    if called:  # "7 komponen layanan langsung yang disebut ATENSI"
+        called.attrs.setdefault("about-rule", "figure-of-named-whole")
+        return called
     after = re.match(r" (?:persen |%)?dari ", a.norm.text[m.end:m.end + 12])
     named_after = next((x for x in a.in_sentence(sentence, "org", "program")
                         if after and x.start == m.end + after.end()), None)
