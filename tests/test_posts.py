@@ -92,3 +92,11 @@ def test_a_named_delegation_comes_to_a_place_and_its_companions_are_not_visited(
     assert len(visits) == 1
     visited = {o for s, p, o in found if p == KG.visited}
     assert visited == {E("org/balai-handayani")}
+
+
+def test_acting_holders_district_heads_and_village_heads_of_a_kelurahan() -> None:
+    found = _triples("Plt. Kepala Dinas Sosial Kabupaten Cianjur Asep Suparman hadir bersama Camat Cugenang "
+                     "Darwis Sulaeman dan Lurah Cibubur Budi Santoso.")
+    assert _holds(found, "person/asep-suparman") == {E("org/dinas-sosial-kabupaten-cianjur")}
+    assert _holds(found, "person/darwis-sulaeman") == {E("org/kecamatan-cugenang")}
+    assert _holds(found, "person/budi-santoso") == {E("org/kelurahan-cibubur")}

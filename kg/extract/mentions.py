@@ -106,7 +106,9 @@ class MentionFinder:
             for name in (role.label_id, *role.aliases):
                 self._roles[name] = role.key
         self._people = PeopleFinder(self.lex)
-        self._role_re = re.compile(rf"(?<![\w-])(?P<deputy>Wakil |Deputy )?(?:{_alternation(self._roles)})(?![\w-])")
+        # "Plt. Kepala Dinas", "Plh Direktur": an acting holder holds the post all the same
+        self._role_re = re.compile(rf"(?<![\w-])(?P<acting>(?:Plt|Plh|Pj)\.? )?(?P<deputy>Wakil |Deputy )?"
+                                   rf"(?:{_alternation(self._roles)})(?![\w-])")
         months = _alternation(name.capitalize() for name in self.lex.months)
         self._date_re = re.compile(rf"\b(\d{{1,2}}) ({months}) (\d{{4}})\b")
         self._month_year_re = re.compile(rf"\b({months}) (\d{{4}})\b")
@@ -274,14 +276,15 @@ class MentionFinder:
     def _role_mentions(self, text: str) -> list[Mention]:
         found = []
         for match in self._role_re.finditer(text):
-            surface = match.group(0)
+            acting = match.group("acting") or ""
+            surface = match.group(0)[len(acting):]
             deputy = bool(match.group("deputy")) and surface not in self._roles
             base = surface[len(match.group("deputy")):] if deputy else surface
             key = self._roles[base]
             if deputy:
                 key = f"wakil-{key}"
-            found.append(Mention("role", match.start(), match.end(), surface, f"role/{key}", surface, "Role",
-                                 {"role": key, "deputy": deputy}))
+            found.append(Mention("role", match.start() + len(acting), match.end(), surface, f"role/{key}", surface,
+                                 "Role", {"role": key, "deputy": deputy, "acting": bool(acting)}))
         return found
 
     def _trim_role(self, role: Mention, names: list[Mention], text: str) -> Mention | None:

@@ -15,7 +15,7 @@ from typing import Any
 from kg.extract.spans import Mention
 from kg.graph.iri import slugify
 from kg.reference.lexicon import Lexicon
-from kg.reference.wilayah import village_names
+from kg.reference.wilayah import areas_named
 
 NAME_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.(?:[A-Z]\.)*|[A-Z]{2,}[a-z]*)"
 NAME_RE = re.compile(rf"(?:(?:[A-Z]\.)+ ?|I (?=[A-Z]))?{NAME_TOKEN}(?: {NAME_TOKEN}){{0,4}}")
@@ -46,14 +46,15 @@ class PeopleFinder:
         self.lex = lexicon
 
     @staticmethod
-    def _village(rest: str) -> str:
-        """The longest run of capitalised words opening `rest` that is the name of a village."""
+    def _area(rest: str, depth: int) -> str:
+        """The longest run of capitalised words opening `rest` that is the name of a village (depth 3)
+        or a district (depth 2) in the Kemendagri list."""
         words = re.match(r" ((?:[A-Z][a-z]+)(?: [A-Z][a-z]+){0,2})", rest)
         if not words:
             return ""
         tokens = words.group(1).split(" ")
         return next((" ".join(tokens[:n]) for n in range(len(tokens), 0, -1)
-                     if " ".join(tokens[:n]) in village_names()), "")
+                     if areas_named(" ".join(tokens[:n]), depth)), "")
 
     def _unit_word_spelt(self, word: str) -> str:
         """"Rehabilasi" in "Direktur Jenderal Rehabilasi Sosial" is a slip of "Rehabilitasi", not a name:
@@ -178,9 +179,11 @@ class PeopleFinder:
                         chain["unit"] = f"{lex_role.org_form} {' '.join(spelt)}"
                         pos += 1 + len(" ".join(taken))
                         continue
-            if lex_role and "Desa {place}" in lex_role.place_org and not chain["places"] and not chain["village"]:
-                village = self._village(rest)
-                if village:  # "Kepala Desa Penanggal Cik Ono"
+            place_org = lex_role.place_org if lex_role else ""
+            depth = 3 if re.search(r"(?:Desa|Kelurahan) \{place\}", place_org) else 2 if "Kecamatan {place}" in place_org else 0
+            if depth and not chain["places"] and not chain["village"]:
+                village = self._area(rest, depth)
+                if village:  # "Kepala Desa Penanggal Cik Ono", "Camat Cugenang Nama"
                     chain["village"] = village
                     pos += 1 + len(village)
                     continue

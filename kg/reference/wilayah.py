@@ -98,13 +98,6 @@ def area_code(name: str, within: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-@lru_cache(maxsize=1)
-def village_names() -> frozenset[str]:
-    """The name of every village (desa/kelurahan), to tell where "Kepala Desa Penanggal Cik Ono" stops
-    naming the village and starts naming its head."""
-    return frozenset(name for _, name, level in _rows() if level == "desa/kelurahan")
-
-
 def areas_named(name: str, depth: int) -> tuple[str, ...]:
     """Codes of the areas called `name` at one depth of the code: 2 a kecamatan, 3 a desa or kelurahan."""
     return tuple(c for c in _codes_by_name().get(name.casefold(), ()) if c.count(".") == depth)
