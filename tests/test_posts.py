@@ -100,3 +100,11 @@ def test_acting_holders_district_heads_and_village_heads_of_a_kelurahan() -> Non
     assert _holds(found, "person/asep-suparman") == {E("org/dinas-sosial-kabupaten-cianjur")}
     assert _holds(found, "person/darwis-sulaeman") == {E("org/kecamatan-cugenang")}
     assert _holds(found, "person/budi-santoso") == {E("org/kelurahan-cibubur")}
+
+
+def test_a_visit_of_a_named_person_and_those_who_came_with_them() -> None:
+    found = _triples("Bantuan diserahkan bersamaan dengan kunjungan Wakil Ketua Komisi VIII Rieke Diah Pitaloka yang "
+                     "hadir bersama Direktur Jenderal Rehabilitasi Sosial Pepen Nazaruddin saat berkunjung ke Cianjur.")
+    visits = {s for s, p, o in found if p == KG.leader and o == E("person/rieke-diah-pitaloka")}
+    assert len(visits) == 1
+    assert {o for s, p, o in found if s in visits and p == KG.member} == {E("person/pepen-nazaruddin")}

@@ -23,6 +23,7 @@ DELEGATION = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan|Tim)\b(?P<rest>.{0,40}?)
 MEMBERS = re.compile(r"\b(?:turut|ikut)(?: serta| hadir)?(?: dalam (?:rombongan|delegasi))?\b|\bdidampingi\b|\banggota (?:rombongan|delegasi)\b")
 VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|kunjungan(?: kerja| observasi| resmi| kehormatan)? ke|"
                       r"datang ke|mendatangi|menyambangi|bertandang ke)\b")
+VISIT_OF = re.compile(r"\bkunjungan(?: kerja| resmi)? (?=[A-Z])")
 COMPANIONS = re.compile(r"\b(?:didampingi|bersama|dengan|beserta)\b")
 DELEGATION_OF = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan) (?=[A-Z])")
 RECEIVED = re.compile(r"\b(?:diterima|disambut)(?: langsung| baik)?(?: oleh)?\b|\bmenerima (?:delegasi|rombongan)\b")
@@ -142,6 +143,8 @@ def extract(a: Analysis) -> None:
         match = RECEIVES_VISIT.search(text)
         if match:
             _received_visitors(a, visits, sentence, here, match)
+        elif match := VISIT_OF.search(text):
+            _visit_of_person(a, visits, sentence, here, match)
         match = RECEIVED.search(text)
         if match:
             hosts = [m for m in here if m.kind == "person" and m.start >= sentence.start + match.end()]
@@ -177,3 +180,19 @@ def _received_visitors(a: Analysis, visits: Visits, sentence: Sentence, here: li
                 "org", host.start, host.end, host.text, org, a.entities[org].label, a.entities[org].kind)
             key = visits.part(at, sentence, [host], "receives-visit-from")
             a.add(key, KG.host, host.key, sentence, [host], "receives-visit-from")
+
+
+def _visit_of_person(a: Analysis, visits: Visits, sentence: Sentence, here: list[Mention], match: re.Match[str]) -> None:
+    """"… bersamaan dengan kunjungan Wakil Ketua Komisi VIII Rieke Diah Pitaloka yang hadir bersama
+    Direktur Jenderal … Pepen Nazaruddin": the person the visit is of leads it, those "bersama" them go with it."""
+    start = sentence.start + match.end()
+    leader = next((m for m in here if m.kind == "person" and m.attrs.get("chain")
+                   and m.attrs["chain"]["roles"][0].start == start), None)
+    leader = leader or next((m for m in here if m.kind == "person" and m.start == start), None)
+    if leader is None:
+        return
+    main = visits.lead(leader, sentence, "visit-of-person")
+    together = COMPANIONS.search(a.norm.text, leader.end, sentence.end)
+    for member in (m for m in here if together and m.kind == "person" and m.start > together.start() and m.key != leader.key):
+        a.add(main, KG.member, member.key, sentence, [member], "visit-of-person-bersama")
+        a.add(main, SDO.attendee, member.key, sentence, [member], "visit-of-person-bersama")
