@@ -130,3 +130,10 @@ def test_a_figure_named_as_a_programme_and_a_period_anywhere_in_the_sentence(tmp
     found = figures(a)
     assert {o.rsplit("/id/", 1)[1] for o in objects(a, found[Decimal(7)], KG.statisticOf)} == {"program/atensi"}
     assert objects(a, found[Decimal(24000)], KG.period) == {"P1D"}
+
+
+def test_a_sum_of_money_counts_the_noun_that_names_it(tmp_path: Path) -> None:
+    a = run(tmp_path, "Ayu bekerja dengan penghasilan Rp 20.000,- per hari dan mendapat bantuan sebesar Rp1.500.000.")
+    found = figures(a)
+    assert objects(a, found[Decimal(20000)], KG.counts) == {"penghasilan"}
+    assert objects(a, found[Decimal(1500000)], KG.counts) == {"bantuan"}

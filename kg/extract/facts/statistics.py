@@ -32,6 +32,9 @@ WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-
 MEASURE = re.compile(r"\b(?P<noun>(?i:kuota|p[er]{2}sentase|proporsi|tingkat|angka|rasio|porsi|target|realisasi|capaian|"
                      r"serapan|pertumbuhan|kenaikan|penurunan)(?: (?!(?:tersebut|ini|itu|terdiri|atas|dari|pada|di|ke)\b)[a-z]+?){0,3}?)(?:nya)?"
                      r"(?: yang| sudah| telah| sebesar| sebanyak| mencapai| adalah| (?=[A-Z])|\s*$)")
+#: nouns that name what a sum of money is (KBBI): "dengan penghasilan Rp 20.000,-"
+MONEY_MEASURE = re.compile(r"\b(?P<noun>(?i:anggaran|dana|biaya|bantuan|hibah|penghasilan|pendapatan|gaji|upah|"
+                           r"nilai|modal|insentif|santunan))(?:nya)?(?: (?:sebesar|senilai|mencapai|hingga|rata-rata))? $")
 THIS = re.compile(r"\b(?:program|kegiatan|layanan|lembaga|perusahaan) ini\b")
 EXCEEDS = re.compile(r"\b(?:melebihi|melampaui|di atas)\b")
 TOLERANCE = Decimal("0.5")
@@ -78,6 +81,9 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
             counted = noun[0].lower() + noun[1:]
     elif m.kind == "money":
         a.add(key, SDO.unitCode, Literal("IDR"), sentence, [m], "figure-rupiah")
+        paid = MONEY_MEASURE.search(a.norm.text[max(sentence.start, m.start - 60):m.start])
+        if paid and not counted:  # "penghasilan Rp 20.000,-", "anggaran sebesar Rp 45 miliar"
+            counted = paid.group("noun").lower()
     if unit:
         a.add(key, SDO.unitText, Literal(unit, lang="id"), sentence, [m], "figure-unit")
     if counted:
