@@ -137,3 +137,9 @@ def test_a_sum_of_money_counts_the_noun_that_names_it(tmp_path: Path) -> None:
     found = figures(a)
     assert objects(a, found[Decimal(20000)], KG.counts) == {"penghasilan"}
     assert objects(a, found[Decimal(1500000)], KG.counts) == {"bantuan"}
+
+
+def test_an_older_year_after_pada_or_sejak_is_no_figure(tmp_path: Path) -> None:
+    a = run(tmp_path, "Perpustakaan yang terbentuk pada 1800 ini memiliki 1800 koleksi langka.")
+    counted = [objects(a, f.s, KG.counts) for f in a.facts if f.p == SDO.value and Decimal(str(f.o)) == 1800]
+    assert counted == [{"koleksi langka"}]  # the count, not the year

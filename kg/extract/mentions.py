@@ -348,8 +348,9 @@ class MentionFinder:
                 continue
             if re.search(r"(?:Nomor|No\.?|Tahun|tahun|Pasal|UU|PP|nomor) $", text[max(0, start - 7):start]):
                 continue
-            if re.fullmatch(r"(?:19|20)\d{2}", raw):
-                continue
+            if re.fullmatch(r"(?:19|20)\d{2}", raw) or (re.fullmatch(r"1[5-8]\d{2}", raw) and re.search(
+                    r"\b(?:pada|sejak|tahun|hingga|sampai) $", text[max(0, start - 8):start], re.IGNORECASE)):
+                continue  # a year: "2020", "terbentuk pada 1800"
             if raw[0].isalpha() and raw[0].isupper() and not (start == 0 or text[start - 1] in '"\n' or text[start - 2:start] in (". ",)):
                 continue
             try:
