@@ -42,3 +42,9 @@ def test_a_ministry_naming_a_units_parent_is_no_partner_and_the_topic_stops_at_a
         "memperkuat kerjasama dalam rangka Pengembangan Platform Pelatihan Remaja (Vulnerable Youth) di Indonesia.")
     assert partners == {"org/direktorat-jenderal-rehabilitasi-sosial", "org/politeknik-kesejahteraan-sosial-bandung"}
     assert topics == {"Pengembangan Platform Pelatihan Remaja"}
+
+
+@pytest.mark.parametrize("verb", ["berkolaborasi dengan", "bersinergi dengan", "menandatangani nota kesepahaman dengan"])
+def test_collaboration_and_synergy_are_cooperation(verb: str) -> None:
+    _, partners = _topics_and_partners(f"Kementerian Sosial {verb} Badan Pusat Statistik dalam bidang data kemiskinan.")
+    assert partners == {"org/kementerian-sosial", "org/badan-pusat-statistik"}

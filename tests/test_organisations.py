@@ -109,3 +109,8 @@ def test_organisation_names_of_several_words_in_any_case_and_a_parent_named_insi
     assert types[E("org/kementerian-sosial")] == KG.Ministry
     lone = _triples("Warga malang itu dibantu.")
     assert not {s for s, p, o in lone if p == RDF.type and o in (KG.City, KG.Regency)}
+
+
+def test_a_facility_milik_an_organisation_is_its_unit() -> None:
+    found = _triples("Dana untuk Panti Sosial Bina Remaja (PSBR) Taruna Jaya 1 milik Dinas Sosial Provinsi DKI Jakarta.")
+    assert (E("org/panti-sosial-bina-remaja-taruna-jaya-1"), ORG.unitOf, E("org/dinas-sosial-provinsi-dki-jakarta")) in found

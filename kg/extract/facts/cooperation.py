@@ -14,7 +14,8 @@ from rdflib import Literal
 from kg.extract.facts.base import Analysis
 from kg.graph.vocab import KG, RDF
 
-COOPERATION = re.compile(r"\b(?:kerja ?sama|bekerja ?sama|kemitraan|bermitra)\b", re.IGNORECASE)
+COOPERATION = re.compile(r"\b(?:kerja ?sama|bekerja ?sama|kemitraan|bermitra|(?:ber)?kolaborasi|(?:ber)?sinergi|"
+                         r"nota kesepahaman|MoU)\b", re.IGNORECASE)
 TOPIC = re.compile(r"\b(?:(?:dalam|di) bidang|bidang|dalam hal|dalam rangka|dalam|terkait|tentang|untuk)\s+(?P<topic>[A-Za-z][^,.;\"]*)")
 #: where a topic phrase gives way to a purpose (a verb after "untuk"), an example or a qualifier:
 #: "… renovasi balai untuk mendukung …", "pengayaan bahasa asing seperti …"

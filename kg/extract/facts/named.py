@@ -126,5 +126,7 @@ def _stated_parent(a: Analysis, m, sentence) -> None:  # type: ignore[no-untyped
     if re.fullmatch(r" (?:\([^()]{2,15}\) )?(?:milik )?", between) and m.entity_kind in UNIT_KINDS \
             and nxt.entity_kind == "Ministry" and a.entities[nxt.key].label != a.entities[m.key].label:
         a.add(m.key, ORG.unitOf, nxt.key, sentence, [m, nxt], "unit-followed-by-ministry")
+    elif between == " milik " and m.entity_kind in UNIT_KINDS:  # "PSBR Taruna Jaya 1 milik Dinas Sosial Provinsi DKI Jakarta"
+        a.add(m.key, ORG.unitOf, nxt.key, sentence, [m, nxt], "unit-milik-organisation")
     elif between == " melalui " and m.entity_kind == "Ministry" and nxt.entity_kind in SUBORDINATE_KINDS:
         a.add(nxt.key, ORG.unitOf, m.key, sentence, [m, nxt], "ministry-melalui-unit")
