@@ -1,17 +1,20 @@
 """Conditional GET: every read-only page and query result carries an ETag made from the store
 generation and the request, so a client or cache that asks again with `If-None-Match` gets
 304 Not Modified before any query runs. A rebuild or an update moves the generation and so changes
-every tag; a server restart does too, since it may bring new pages or formats.
+every tag; new code does too, since it may bring new pages or formats. The tag holds a digest of the
+code, not anything of the process or of where the store lies, so replicas of one generation running
+the same code behind a load balancer give the same request the same tag.
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
+from pathlib import Path
 
 from flask import Flask, Response, current_app, g, request
 
 UNTAGGED = ("/healthz", "/static/")  # health is live state; Flask tags its static files itself
+CODE_SUFFIXES = (".py", ".html", ".js", ".css")  # what renders an answer; the lexicons only feed builds
 VARIES = ("Accept", "Accept-Encoding", "Accept-Language")  # pages write numbers in the reader's language
 
 
@@ -29,8 +32,18 @@ def _tag() -> str | None:
     return digest.hexdigest()
 
 
+def code_digest() -> str:
+    """A digest of the server's and `kg`'s code, templates and static files (relative paths and contents)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for root in (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "kg"):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+                digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def register(app: Flask) -> None:
-    app.extensions["kg_instance"] = secrets.token_hex(8)
+    app.extensions["kg_instance"] = code_digest()
 
     @app.before_request
     def _not_modified() -> Response | None:
