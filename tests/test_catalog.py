@@ -10,20 +10,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
 from pyoxigraph import RdfFormat, parse
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, VOID
-from server_process import running_server
+from either_server import Either, fixtures
 
-from server.app import create_app
-from server.config import ServerConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 DCAT_AP = ROOT / "ontology" / "external" / "dcat-ap" / "dcat-ap-SHACL-3.0.0.ttl"
@@ -31,22 +26,6 @@ SPDX = "http://spdx.org/rdf/terms#"
 FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/rdf+xml": "xml",
            "application/n-triples": "nt"}
 ONTOLOGY_VERSION = URIRef("https://w3id.org/kemensos-kg/ontology/0.2.0")
-
-
-class Client:
-    def __init__(self, flask: Any = None, base_url: str = "") -> None:
-        self.flask, self.base_url = flask, base_url
-
-    def get(self, path: str, accept: str) -> tuple[int, str, bytes]:
-        if self.flask is not None:
-            response = self.flask.get(path, headers={"Accept": accept})
-            return response.status_code, response.mimetype, response.get_data()
-        response = requests.get(self.base_url + path, headers={"Accept": accept}, timeout=60)
-        return response.status_code, response.headers.get("Content-Type", "").split(";")[0], response.content
-
-    @property
-    def root(self) -> str:
-        return self.base_url or "http://localhost"
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +36,7 @@ def catalog_store(tmp_path_factory: pytest.TempPathFactory, store_dir: Path) -> 
     return copy
 
 
-@pytest.fixture(scope="module")
-def flask_client(catalog_store: Path) -> Iterator[Client]:
-    app = create_app(ServerConfig(store_dir=catalog_store, threads=2))
-    yield Client(flask=app.test_client())
-    app.extensions["kg_runner"].close()
-
-
-@pytest.fixture(scope="module")
-def http_client(catalog_store: Path) -> Iterator[Client]:
-    with running_server(catalog_store) as server:
-        yield Client(base_url=server.base_url)
-
-
-@pytest.fixture(params=["flask", "http"])
-def client(request: pytest.FixtureRequest) -> Client:
-    return request.getfixturevalue(f"{request.param}_client")
+flask_client, http_client, client = fixtures("catalog_store")
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +44,7 @@ def shapes() -> Graph:
     return Graph().parse(DCAT_AP)
 
 
-def fetch(client: Client, path: str, accept: str = "text/turtle") -> Graph:
+def fetch(client: Either, path: str, accept: str = "text/turtle") -> Graph:
     status, mimetype, body = client.get(path, accept)
     assert status == 200, body[:500]
     assert mimetype == accept
@@ -88,12 +52,12 @@ def fetch(client: Client, path: str, accept: str = "text/turtle") -> Graph:
 
 
 @pytest.mark.parametrize("path", ["/catalog", "/.well-known/void"])
-def test_dcat_ap_conforms(client: Client, shapes: Graph, path: str) -> None:
+def test_dcat_ap_conforms(client: Either, shapes: Graph, path: str) -> None:
     conforms, _, report = validate(fetch(client, path), shacl_graph=shapes, inference="rdfs")
     assert conforms, report
 
 
-def test_the_shapes_catch_a_broken_description(client: Client, shapes: Graph) -> None:
+def test_the_shapes_catch_a_broken_description(client: Either, shapes: Graph) -> None:
     graph = fetch(client, "/catalog")
     dataset = next(graph.subjects(RDF.type, DCAT.Dataset))
     graph.remove((dataset, DCTERMS.title, None))
@@ -105,18 +69,18 @@ def test_the_shapes_catch_a_broken_description(client: Client, shapes: Graph) ->
 
 @pytest.mark.parametrize("accept", list(FORMATS))
 @pytest.mark.parametrize("path", ["/catalog", "/.well-known/void"])
-def test_content_negotiation(client: Client, path: str, accept: str) -> None:
+def test_content_negotiation(client: Either, path: str, accept: str) -> None:
     graph = fetch(client, path, accept)
     assert len(set(graph.subjects(RDF.type, DCAT.Dataset))) == 1
     assert len(set(graph.subjects(RDF.type, DCAT.DataService))) == 1
 
 
-def test_nothing_acceptable_is_406(client: Client) -> None:
+def test_nothing_acceptable_is_406(client: Either) -> None:
     status, _, body = client.get("/catalog", "image/png")
     assert status == 406 and b"Turtle" in body
 
 
-def test_a_harvester_reads_title_distributions_licence(client: Client) -> None:
+def test_a_harvester_reads_title_distributions_licence(client: Either) -> None:
     """What CKAN's DCAT harvester maps to a dataset: its titles, licence, resources and dates."""
     graph = fetch(client, "/catalog")
     (catalog,) = set(graph.subjects(RDF.type, DCAT.Catalog))
@@ -140,7 +104,7 @@ def test_a_harvester_reads_title_distributions_licence(client: Client) -> None:
     assert graph.value(service, DCAT.servesDataset) == dataset
 
 
-def test_the_dump_is_what_its_distribution_says(client: Client) -> None:
+def test_the_dump_is_what_its_distribution_says(client: Either) -> None:
     graph = fetch(client, "/catalog")
     dump = next(d for d in graph.subjects(RDF.type, DCAT.Distribution) if graph.value(d, DCAT.downloadURL))
     assert graph.value(dump, DCAT.mediaType) == URIRef("http://www.iana.org/assignments/media-types/application/n-quads")
@@ -154,7 +118,7 @@ def test_the_dump_is_what_its_distribution_says(client: Client) -> None:
     assert len(list(parse(gzip.decompress(body), format=RdfFormat.N_QUADS))) > 10_000
 
 
-def test_void_and_service_description_name_the_ontology_version(client: Client) -> None:
+def test_void_and_service_description_name_the_ontology_version(client: Either) -> None:
     void = fetch(client, "/.well-known/void")
     (dataset,) = set(void.subjects(RDF.type, VOID.Dataset))
     assert (dataset, RDF.type, DCAT.Dataset) in void  # VoID and DCAT describe one node

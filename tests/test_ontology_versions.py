@@ -5,19 +5,13 @@ entry per release. Through the Flask test client and a real server."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDFS
-from server_process import running_server
+from either_server import Either, fixtures
 
 from kg.validate.shacl import ONTOLOGY_PATH
-from server.app import create_app
-from server.config import ServerConfig
 
 BASE = "https://w3id.org/kemensos-kg/"
 ONTOLOGY = URIRef(BASE + "ontology")
@@ -38,34 +32,7 @@ def releases() -> dict[str, bytes]:
     return found
 
 
-class Client:
-    def __init__(self, flask: Any = None, base_url: str = "") -> None:
-        self.flask, self.base_url = flask, base_url
-
-    def get(self, path: str, accept: str = "text/turtle") -> tuple[int, str, bytes]:
-        if self.flask is not None:
-            response = self.flask.get(path, headers={"Accept": accept})
-            return response.status_code, response.mimetype, response.get_data()
-        response = requests.get(self.base_url + path, headers={"Accept": accept}, timeout=60)
-        return response.status_code, response.headers.get("Content-Type", "").split(";")[0], response.content
-
-
-@pytest.fixture(scope="module")
-def flask_client(store_dir: Path) -> Iterator[Client]:
-    app = create_app(ServerConfig(store_dir=store_dir, threads=1))
-    yield Client(flask=app.test_client())
-    app.extensions["kg_runner"].close()
-
-
-@pytest.fixture(scope="module")
-def http_client(store_dir: Path) -> Iterator[Client]:
-    with running_server(store_dir) as server:
-        yield Client(base_url=server.base_url)
-
-
-@pytest.fixture(params=["flask", "http"])
-def client(request: pytest.FixtureRequest) -> Client:
-    return request.getfixturevalue(f"{request.param}_client")
+flask_client, http_client, client = fixtures("store_dir", threads=1)
 
 
 def test_the_releases_chain_by_prior_version() -> None:
@@ -99,7 +66,7 @@ def test_the_change_log_has_an_entry_per_release() -> None:
 
 
 @pytest.mark.parametrize("version", ["0.1.0", "0.2.0"])
-def test_each_version_iri_dereferences(client: Client, version: str) -> None:
+def test_each_version_iri_dereferences(client: Either, version: str) -> None:
     status, mimetype, body = client.get(f"/ontology/{version}")
     assert (status, mimetype) == (200, "text/turtle")
     assert body == releases()[version]
@@ -111,11 +78,11 @@ def test_each_version_iri_dereferences(client: Client, version: str) -> None:
     assert f"ontology/{version}" in body.decode() and f"version {version}" in body.decode()
 
 
-def test_an_unknown_version_is_404(client: Client) -> None:
+def test_an_unknown_version_is_404(client: Either) -> None:
     assert client.get("/ontology/0.0.9")[0] == 404
 
 
-def test_the_change_log_is_served(client: Client) -> None:
+def test_the_change_log_is_served(client: Either) -> None:
     status, mimetype, body = client.get("/ontology/CHANGELOG.md", "*/*")
     assert (status, mimetype) == (200, "text/markdown")
     assert body == CHANGELOG.read_bytes()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +20,9 @@ import pytest
 import requests
 from pyoxigraph import Store
 from rdflib import BNode, Graph, Literal, URIRef
-from server_process import running_server
+from either_server import Either, fixtures
 
 from kg.graph.vocab import PREFIXES
-from server.app import create_app
-from server.config import ServerConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAORG_CONTEXT = ROOT / "ontology" / "external" / "schemaorg" / "schemaorgcontext.jsonld"
@@ -38,42 +35,13 @@ XSD_STRING = PREFIXES["xsd"] + "string"
 COUNT_PEOPLE = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{cls}> }}"
 
 
-class Client:
-    """GET and SPARQL over the Flask test client or a real server, one interface."""
-
-    def __init__(self, flask: Any = None, base_url: str = "") -> None:
-        self.flask, self.base_url = flask, base_url
-
-    def get(self, path: str, accept: str = "text/html") -> tuple[int, str]:
-        if self.flask is not None:
-            response = self.flask.get(path, headers={"Accept": accept})
-            return response.status_code, response.get_data(as_text=True)
-        response = requests.get(self.base_url + path, headers={"Accept": accept}, timeout=60)
-        return response.status_code, response.text
-
-    def count(self, query: str) -> int:
-        status, body = self.get("/sparql?" + requests.compat.urlencode({"query": query}),
-                                "application/sparql-results+json")
-        assert status == 200, body
-        return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+flask_client, http_client, client = fixtures("store_dir")
 
 
-@pytest.fixture(scope="module")
-def flask_client(store_dir: Path) -> Iterator[Client]:
-    app = create_app(ServerConfig(store_dir=store_dir, threads=2))
-    yield Client(flask=app.test_client())
-    app.extensions["kg_runner"].close()
-
-
-@pytest.fixture(scope="module")
-def http_client(store_dir: Path) -> Iterator[Client]:
-    with running_server(store_dir) as server:
-        yield Client(base_url=server.base_url)
-
-
-@pytest.fixture(params=["flask", "http"])
-def client(request: pytest.FixtureRequest) -> Client:
-    return request.getfixturevalue(f"{request.param}_client")
+def count(client: Either, query: str) -> int:
+    status, body = client.text("/sparql?" + requests.compat.urlencode({"query": query}), "application/sparql-results+json")
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +49,8 @@ def schemaorg_context() -> dict[str, Any]:
     return json.loads(SCHEMAORG_CONTEXT.read_text(encoding="utf-8"))["@context"]
 
 
-def embedded_jsonld(client: Client, path: str) -> dict[str, Any]:
-    status, html = client.get("/" + path)
+def embedded_jsonld(client: Either, path: str) -> dict[str, Any]:
+    status, html = client.text("/" + path)
     assert status == 200, html
     scripts = SCRIPT.findall(html)
     assert len(scripts) == 1, f"/{path} embeds {len(scripts)} JSON-LD scripts"
@@ -116,21 +84,21 @@ def test_the_store_has_one_form_of_schema_org(store: Store) -> None:
     assert int(rows[0]["n"].value) > 1000
 
 
-def test_every_person_is_a_schema_person(client: Client, store: Store) -> None:
-    people = client.count(COUNT_PEOPLE.format(cls=BASE + "ontology#Person"))
+def test_every_person_is_a_schema_person(client: Either, store: Store) -> None:
+    people = count(client, COUNT_PEOPLE.format(cls=BASE + "ontology#Person"))
     assert people >= 10
-    assert client.count(COUNT_PEOPLE.format(cls=SCHEMA + "Person")) == people
-    assert client.count(COUNT_PEOPLE.format(cls="https://schema.org/Person")) == 0  # where the README says it stands
+    assert count(client, COUNT_PEOPLE.format(cls=SCHEMA + "Person")) == people
+    assert count(client, COUNT_PEOPLE.format(cls="https://schema.org/Person")) == 0  # where the README says it stands
 
 
-def test_the_predeclared_schema_prefix_is_http(client: Client) -> None:
-    assert client.count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Person ; schema:name ?name }") >= 10
+def test_the_predeclared_schema_prefix_is_http(client: Either) -> None:
+    assert count(client, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a schema:Person ; schema:name ?name }") >= 10
 
 
 # -- the pages' JSON-LD, read as a schema.org consumer reads it ------------------------------------
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_jsonld_round_trips_with_both_contexts(client: Client, store: Store, schemaorg_context: dict[str, Any],
+def test_page_jsonld_round_trips_with_both_contexts(client: Either, store: Store, schemaorg_context: dict[str, Any],
                                                     path: str) -> None:
     page = embedded_jsonld(client, path)
     assert page["@context"]["schema"] == SCHEMA
