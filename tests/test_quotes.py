@@ -27,3 +27,10 @@ def test_katanya_after_indirect_speech_is_the_person_reported() -> None:
 
 def test_katanya_with_nobody_reported_has_no_speaker() -> None:
     assert _speakers('Dapur umum beroperasi. "Cara ini ditempuh agar air bersih teratasi," katanya.') == []
+
+
+def test_a_pronoun_after_the_verb_and_a_title_right_after_the_quotation() -> None:
+    text = ('Direktur Jenderal Rehabilitasi Sosial Harry Hikmat membuka kuliah. "Ini kesempatan pertama untuk kita," '
+            'kata Harry. "Dosen bisa menjadi bagian dari tim kami," tambah dia. "Ini mekanisme yang dibangun bersama," '
+            "Dirjen Rehsos.")
+    assert _speakers(text) == ["person/harry-hikmat"] * 3

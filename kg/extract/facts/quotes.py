@@ -11,7 +11,7 @@ from kg.extract.facts.base import Analysis
 from kg.graph.vocab import KG, RDF, SDO
 
 SPEECH_VERB = r"(?:kata|ujar|tambah|pesan|tutur|jelas|ungkap|harap|imbuh|tegas|sebut|ucap|terang)"
-AFTER = re.compile(rf"^[,.]?\s*{SPEECH_VERB}(?P<nya>nya)?\b")
+AFTER = re.compile(rf"^[,.]?\s*{SPEECH_VERB}(?:(?P<nya>nya)\b| (?P<pronoun>dia|ia|beliau)\b)?")
 BEFORE_INDIRECT = re.compile(r"^,?\s*(?:juga\s+)?(?:menyampaikan|menyatakan|mengatakan|berkata|mengungkapkan|menegaskan|menjelaskan|menuturkan)\b")
 BEFORE = re.compile(r"(?:menyampaikan|menyatakan|mengatakan|berkata|mengungkapkan|menegaskan|menjelaskan)(?: bahwa)?,?\s*$")
 
@@ -54,7 +54,7 @@ def _speaker(a: Analysis, quote, last_speaker: str):  # type: ignore[no-untyped-
     after = a.norm.text[quote.end:quote.end + 80]
     match = AFTER.match(after)
     if match:
-        if match.group("nya"):
+        if match.group("nya") or match.group("pronoun"):  # "katanya", "tambah dia"
             if last_speaker:
                 return last_speaker, "speech-verb-nya-last-speaker"
             reporter = _last_reporter(a, quote.start)
@@ -63,6 +63,9 @@ def _speaker(a: Analysis, quote, last_speaker: str):  # type: ignore[no-untyped-
         people = [m for m in a.mentions if m.kind == "person" and quote.end + match.end() <= m.start < limit]
         if people:
             return people[0], "speech-verb-after-quote"
+    named = next((m for m in a.mentions if m.kind == "person" and quote.end < m.start <= quote.end + 2), None)
+    if named and re.match(r"(?: [A-Z]\w+){0,3}\s*[.,]", a.norm.text[named.end:named.end + 40]):  # '"…," Dirjen Rehsos.'
+        return named, "name-after-quote"
     before = a.norm.text[max(0, quote.start - 80):quote.start]
     if BEFORE.search(before):
         people = [m for m in a.mentions if m.kind == "person" and quote.start - 80 <= m.start < quote.start]
