@@ -114,3 +114,12 @@ def test_organisation_names_of_several_words_in_any_case_and_a_parent_named_insi
 def test_a_facility_milik_an_organisation_is_its_unit() -> None:
     found = _triples("Dana untuk Panti Sosial Bina Remaja (PSBR) Taruna Jaya 1 milik Dinas Sosial Provinsi DKI Jakarta.")
     assert (E("org/panti-sosial-bina-remaja-taruna-jaya-1"), ORG.unitOf, E("org/dinas-sosial-provinsi-dki-jakarta")) in found
+
+
+def test_a_short_form_in_parentheses_stands_for_the_name_elsewhere_in_the_release() -> None:
+    a = analyse(Document("t", Path("t.txt"), "Perwakilan Library of Congress (LC) berkunjung. Terdapat enam kantor "
+                         "cabang utama LC dan lebih dari 173 juta koleksi yang dimiliki LC.", 0))
+    lc = [m for m in a.mentions if m.kind == "org" and m.text == "LC"]
+    assert len(lc) == 3 and {m.key for m in lc} == {"org/library-of-congress"}
+    about = {f.s for f in a.facts if f.p == KG.statisticOf and f.o == E("org/library-of-congress")}
+    assert len(about) == 2

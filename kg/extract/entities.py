@@ -76,6 +76,7 @@ def resolve(mentions: list[Mention], text: str) -> list[Mention]:
             label = next(m.label for m in mentions if m.key == key)
             added.append(Mention("person", mention.start, mention.end, mention.text, key, label, "Person",
                                  {"rule": "title-only", "role": mention.attrs["role"]}))
+    mentions = mentions + _short_forms(mentions, text)
     _bare_names_of_regencies(mentions)
     orgs = [m for m in mentions if m.kind == "org"]
     for mention in orgs:
@@ -85,6 +86,28 @@ def resolve(mentions: list[Mention], text: str) -> list[Mention]:
             mention.key, mention.label, mention.entity_kind = full.key, full.label, full.entity_kind
             mention.attrs["rule"] = "short-form-of-named"
     return sorted(mentions + added, key=lambda m: (m.start, -m.end))
+
+
+SHORT_FORM = re.compile(r" \((?P<abbr>[A-Z][A-Za-z]{1,9})\)")
+
+
+def _short_forms(mentions: list[Mention], text: str) -> list[Mention]:
+    """"Library of Congress (LC)", "Program Kewirausahaan Sosial (Prokus)": the short form in parentheses
+    after a name stands for that name wherever else the release uses it."""
+    occupied = [(m.start, m.end) for m in mentions if m.kind in ("person", "org", "place", "program", "role")]
+    defined: dict[str, Mention] = {}
+    for mention in (m for m in mentions if m.kind in ("org", "program")):
+        short = SHORT_FORM.match(text, mention.end)
+        if short and short.group("abbr") != mention.text and not any(
+                s <= short.start("abbr") < e for s, e in occupied):
+            defined.setdefault(short.group("abbr"), mention)
+    added = []
+    for abbr, named in defined.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text):
+            if not any(s <= match.start() < e for s, e in occupied):
+                added.append(Mention(named.kind, match.start(), match.end(), abbr, named.key, named.label,
+                                     named.entity_kind, {"source": "short-form", "rule": "short-form-in-parentheses"}))
+    return added
 
 
 def _nicknames(mentions: list[Mention], text: str) -> list[Mention]:

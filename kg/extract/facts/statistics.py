@@ -119,7 +119,9 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
             found = candidates[-1]
             found.attrs.setdefault("about-rule", "figure-of-ini-reference")
             return found
-    owner = next((x for x in a.in_sentence(sentence, "org") if m.attrs.get("counted") and x.start == m.end + 1), None)
+    owned = re.match(r" (?:yang )?(?:dimiliki|milik) ", a.norm.text[m.end:m.end + 16]) if m.attrs.get("counted") else None
+    gap = owned.end() if owned else 1  # "enam kantor cabang LC", "173 juta koleksi yang dimiliki LC"
+    owner = next((x for x in a.in_sentence(sentence, "org") if m.attrs.get("counted") and x.start == m.end + gap), None)
     if owner:  # "tujuh petugas Kementerian Sosial", "sembilan delegasi KOICA": the counted are the organisation's
         owner.attrs.setdefault("about-rule", "figure-noun-of-organisation")
         return owner
