@@ -143,3 +143,13 @@ def test_an_older_year_after_pada_or_sejak_is_no_figure(tmp_path: Path) -> None:
     a = run(tmp_path, "Perpustakaan yang terbentuk pada 1800 ini memiliki 1800 koleksi langka.")
     counted = [objects(a, f.s, KG.counts) for f in a.facts if f.p == SDO.value and Decimal(str(f.o)) == 1800]
     assert counted == [{"koleksi langka"}]  # the count, not the year
+
+
+def test_dollars_written_the_english_or_the_indonesian_way(tmp_path: Path) -> None:
+    a = run(tmp_path, "KOICA menjalankan program dengan total anggaran sebesar US$6 juta. Skema pendanaan dari KOICA "
+                      "sebesar USD $7,000,000 ditujukan untuk 2 fasilitas.")
+    found = figures(a)
+    assert objects(a, found[Decimal(6_000_000)], SDO.unitCode) == {"USD"}
+    assert objects(a, found[Decimal(6_000_000)], KG.counts) == {"anggaran"}
+    assert objects(a, found[Decimal(7_000_000)], SDO.unitCode) == {"USD"}
+    assert Decimal(7) not in found and Decimal(6) not in found

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from kg.extract import areas
-from kg.extract.numbers import NUMERAL, parse_money, parse_number, parse_numeral
+from kg.extract.numbers import DOLLARS, NUMERAL, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
 from kg.graph.iri import org_key, slugify
@@ -335,6 +335,10 @@ class MentionFinder:
         number = re.compile(rf"{qualifier}(?<![\w/,-])(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,-]|,\d| ?%| ?persen)", re.IGNORECASE)
         for match in money.finditer(text):
             found.append(self._quantity("money", match, parse_money(match.group("num")), text, unit="rupiah"))
+        for match in re.finditer(rf"{qualifier}(?P<num>{DOLLARS})", text, re.IGNORECASE):
+            dollars = self._quantity("money", match, parse_dollars(match.group("num")), text, unit="dolar AS")
+            dollars.attrs["currency"] = "USD"
+            found.append(dollars)
         for match in percent.finditer(text):
             if any(match.start("num") >= m.start and match.start("num") < m.end for m in found):
                 continue

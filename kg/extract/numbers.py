@@ -82,5 +82,20 @@ def parse_money(text: str) -> Decimal:
     return parse_number(match.group(1), match.group(2))
 
 
+#: dollars are written the English way in Indonesian news ("USD $7,000,000", "US$6 juta")
+DOLLARS = r"(?:US\$|USD ?\$?|\$) ?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?"
+
+
+def parse_dollars(text: str) -> Decimal:
+    """US dollar amounts: "USD $7,000,000" (commas group thousands), "US$6 juta", "$2,5 juta"."""
+    match = re.match(r"^\s*(?:US\$|USD ?\$?|\$) ?([\d.,]+)(?: ?(ribu|juta|miliar|milyar|triliun))?", text, re.IGNORECASE)
+    if not match:
+        raise ValueError(f"not a dollar amount: {text!r}")
+    digits = match.group(1)
+    english = re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits)
+    value = Decimal(digits.replace(",", "")) if english else parse_numeral(digits)
+    return value * SCALES[match.group(2).lower()] if match.group(2) else value
+
+
 def is_integral(value: Decimal) -> bool:
     return value == value.to_integral_value()

@@ -72,7 +72,7 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
     if m.attrs.get("qualifier"):
         a.add(key, KG.qualifier, Literal(m.attrs["qualifier"], lang="id"), sentence, [m], "figure-qualifier")
     counted = m.attrs.get("counted", "")
-    unit = {"percent": "persen", "money": "rupiah"}.get(m.kind, counted)
+    unit = {"percent": "persen", "money": m.attrs.get("unit") or "rupiah"}.get(m.kind, counted)
     if m.kind == "percent":
         a.add(key, SDO.unitCode, Literal("P1"), sentence, [m], "figure-percent")
         measure = list(MEASURE.finditer(a.norm.text[sentence.start:m.start]))
@@ -80,7 +80,8 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
             noun = measure[-1].group("noun")
             counted = noun[0].lower() + noun[1:]
     elif m.kind == "money":
-        a.add(key, SDO.unitCode, Literal("IDR"), sentence, [m], "figure-rupiah")
+        currency = m.attrs.get("currency", "IDR")
+        a.add(key, SDO.unitCode, Literal(currency), sentence, [m], "figure-rupiah" if currency == "IDR" else "figure-dollars")
         paid = MONEY_MEASURE.search(a.norm.text[max(sentence.start, m.start - 60):m.start])
         if paid and not counted:  # "penghasilan Rp 20.000,-", "anggaran sebesar Rp 45 miliar"
             counted = paid.group("noun").lower()
