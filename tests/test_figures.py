@@ -153,3 +153,11 @@ def test_dollars_written_the_english_or_the_indonesian_way(tmp_path: Path) -> No
     assert objects(a, found[Decimal(6_000_000)], KG.counts) == {"anggaran"}
     assert objects(a, found[Decimal(7_000_000)], SDO.unitCode) == {"USD"}
     assert Decimal(7) not in found and Decimal(6) not in found
+
+
+def test_a_measure_named_with_a_demonstrative_counts_each_share_of_a_list(tmp_path: Path) -> None:
+    a = run(tmp_path, "Realisasi tersebut terdiri atas 47,73 persen dari Direktorat Rehabilitasi Sosial Anak dan "
+                      "44,40 persen dari Direktorat Rehabilitasi Sosial Lanjut Usia.")
+    found = figures(a)
+    assert objects(a, found[Decimal("47.73")], KG.counts) == {"realisasi"}
+    assert objects(a, found[Decimal("44.40")], KG.counts) == {"realisasi"}

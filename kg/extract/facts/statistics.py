@@ -31,7 +31,7 @@ WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-
 #: nouns that name what a percentage measures (KBBI): "realisasi anggaran … sebesar 49,13 persen"
 MEASURE = re.compile(r"\b(?P<noun>(?i:kuota|p[er]{2}sentase|proporsi|tingkat|angka|rasio|porsi|target|realisasi|capaian|"
                      r"serapan|pertumbuhan|kenaikan|penurunan)(?: (?!(?:tersebut|ini|itu|terdiri|atas|dari|pada|di|ke)\b)[a-z]+?){0,3}?)(?:nya)?"
-                     r"(?: yang| sudah| telah| sebesar| sebanyak| mencapai| adalah| (?=[A-Z])|\s*$)")
+                     r"(?: yang| sudah| telah| sebesar| sebanyak| mencapai| adalah| tersebut| ini| itu| (?=[A-Z])|\s*$)")
 #: nouns that name what a sum of money is (KBBI): "dengan penghasilan Rp 20.000,-"
 MONEY_MEASURE = re.compile(r"\b(?P<noun>(?i:anggaran|dana|biaya|bantuan|hibah|penghasilan|pendapatan|gaji|upah|"
                            r"nilai|modal|insentif|santunan))(?:nya)?(?: (?:sebesar|senilai|mencapai|hingga|rata-rata))? $")
