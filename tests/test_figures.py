@@ -161,3 +161,11 @@ def test_a_measure_named_with_a_demonstrative_counts_each_share_of_a_list(tmp_pa
     found = figures(a)
     assert objects(a, found[Decimal("47.73")], KG.counts) == {"realisasi"}
     assert objects(a, found[Decimal("44.40")], KG.counts) == {"realisasi"}
+
+
+def test_a_sentence_going_on_about_the_one_before_keeps_its_year(tmp_path: Path) -> None:
+    a = run(tmp_path, "Target Program Rehabilitasi Sosial Tahun 2020 totalnya adalah 123.500 orang. Namun realisasinya "
+                      "adalah sebesar 155.727 orang. Di tempat lain tercatat 90 orang.")
+    found = figures(a)
+    assert objects(a, found[Decimal(155727)], KG.referenceYear) == {"2020"}
+    assert objects(a, found[Decimal(90)], KG.referenceYear) == set()

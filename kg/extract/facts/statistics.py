@@ -92,6 +92,11 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
     years = [y for y in a.in_sentence(sentence, "year")]
     if years:
         a.add(key, KG.referenceYear, Literal(str(years[0].attrs["year"]), datatype=XSD.gYear), sentence, [years[0], m], "figure-year-in-sentence")
+    elif CONTINUES.match(sentence.text) and sentence.index > 0:
+        before = a.in_sentence(a.sentences[sentence.index - 1], "year")  # "… Tahun 2020 … 123.500 orang. Namun realisasinya …"
+        if before:
+            a.add(key, KG.referenceYear, Literal(str(before[0].attrs["year"]), datatype=XSD.gYear), sentence,
+                  [before[0], m], "figure-year-of-continued-sentence")
     rate = RATE_AFTER.match(a.norm.text[m.end:m.end + 40])
     if rate:
         period = PERIODS[rate.group("unit").lower()]
@@ -107,6 +112,9 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
     a.label(key, sentence, [m], "figure", label)
 
 LOCATIVE_TOPIC = re.compile(r"^(?:Di|Dari) ([A-Z][\w ]*?),")
+#: a sentence that goes on about the one before: a contrastive or additive connective, or "-nya"/"tersebut"
+#: pointing back (Tata Bahasa Baku Bahasa Indonesia: konjungsi antarkalimat)
+CONTINUES = re.compile(r"^(?:Namun|Sedangkan|Sementara itu|Adapun|Selain itu|Dengan demikian)\b|^\w+(?:nya| tersebut)\b")
 COPULA = re.compile(r" (?:merupakan|adalah|ialah)\b")
 
 
