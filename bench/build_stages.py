@@ -9,12 +9,15 @@ runs `kg.build.builder.build_store` from scratch in a fresh process (with a fres
 release is extracted):
 
 * `build`: the real build;
-* `no store`: the same, but the quads handed to the store's loader are dropped (extraction, the
+* `no merge`: the same without writing the merged default graph (`kg.store.merged`), so that
+  `build` against it is what the merge costs;
+* `no store`: the real build, but the quads handed to the store's loader are dropped (extraction, the
   cache, rendering, derivation and validation still run);
 * `no store, no validation`: also without checking each release against the shapes.
 
 Printed per job count: releases per second, per core, CPU-ms per release (user + system time of
-the process and its workers) and each variant's ratio to the real build of the same round. The
+the process and its workers), each variant's ratio to the real build of the same round, and the quads
+per release the real build wrote (its named graphs, shared ones included, without the merged default graph). The
 difference between `build` and `no store` is what the store costs.
 """
 
@@ -34,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-VARIANTS = ("build", "no store", "no store, no validation")
+VARIANTS = ("build", "no merge", "no store", "no store, no validation")
 
 
 def _cpu_seconds() -> float:
@@ -51,7 +54,9 @@ def run_variant(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
     from kg.store import loader
     from kg.validate.shapes import Report
 
-    if variant != "build":
+    if variant == "no merge":
+        build.merge = lambda target: None  # type: ignore[assignment]
+    elif variant != "build":
         loader.QuadLoader.add = lambda self, nquads: None  # type: ignore[method-assign]
     if variant == "no store, no validation":
         emit.Conformance.document = lambda self, slug, triples: (Report(0, ""), set())  # type: ignore[method-assign]
@@ -59,7 +64,7 @@ def run_variant(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
         cpu, started = _cpu_seconds(), time.perf_counter()  # after the imports: the build's own time only
         result = build.build_store([corpus], Path(folder) / "store", None, AnalysisCache(Path(folder) / "cache"), jobs)
         seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    return {"documents": result.documents, "seconds": seconds, "cpu": cpu}
+    return {"documents": result.documents, "seconds": seconds, "cpu": cpu, "quads": result.store.quads}
 
 
 def measure(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
@@ -73,6 +78,14 @@ def measure(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
 
 def _rate(run: dict[str, float]) -> float:
     return run["documents"] / run["seconds"]
+
+
+def _quads(rounds: list[dict[str, dict[str, float]]], variant: str) -> str:
+    """Quads the store holds per release (dataset, without the merged default graph): the real build only."""
+    if variant != "build":
+        return "—"
+    run = rounds[0][variant]
+    return f"{run['quads'] / run['documents']:,.0f}"
 
 
 def _cpu_ms(run: dict[str, float]) -> float:
@@ -92,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.corpus is None or not args.corpus.is_dir():
         parser.error("CORPUS must be a folder of releases")
-    print(f"{'variant':<26} {'jobs':>4} {'rel/s':>7} {'per core':>8} {'CPU ms/rel':>10} {'ratio rel/s':>11} {'ratio CPU':>9}")
+    print(f"{'variant':<26} {'jobs':>4} {'rel/s':>7} {'per core':>8} {'CPU ms/rel':>10} {'ratio rel/s':>11} {'ratio CPU':>9} "
+          f"{'quads/rel':>9}")
     for jobs in args.jobs:
         rounds = []
         for _ in range(args.repeat):
@@ -103,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             rate_ratio = [_rate(r[variant]) / _rate(r["build"]) for r in rounds]
             cpu_ratio = [_cpu_ms(r[variant]) / _cpu_ms(r["build"]) for r in rounds]
             print(f"{variant:<26} {jobs:>4} {statistics.median(rate):>7.1f} {statistics.median(rate) / jobs:>8.1f} "
-                  f"{statistics.median(cpu):>10.1f} {statistics.median(rate_ratio):>11.2f} {statistics.median(cpu_ratio):>9.2f}")
+                  f"{statistics.median(cpu):>10.1f} {statistics.median(rate_ratio):>11.2f} {statistics.median(cpu_ratio):>9.2f} "
+                  f"{_quads(rounds, variant):>9}")
     return 0
 
 

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 RELEASES = sorted((ROOT / "corpus" / "dev").glob("*.txt"))[:3]
 
@@ -39,10 +41,11 @@ def _read_all(fd: int, process: subprocess.Popen[bytes]) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_on_a_terminal_the_build_draws_releases_done_rate_and_time_left(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rows, columns", [(24, 120), (0, 0)])  # a terminal with a size, and one that reports none
+def test_on_a_terminal_the_build_draws_releases_done_rate_and_time_left(tmp_path: Path, rows: int, columns: int) -> None:
     assert len(RELEASES) == 3
     main, secondary = pty.openpty()
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # rows, columns, as a terminal has
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     process = subprocess.Popen(_command(tmp_path / "store"), cwd=ROOT, stdin=subprocess.DEVNULL,
                                stdout=secondary, stderr=secondary)
     os.close(secondary)

@@ -6,6 +6,7 @@ whose output goes to a file or a pipe prints its one summary line and nothing el
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
@@ -24,8 +25,9 @@ def track(items: Iterable[T], total: int, stage: str) -> Iterator[T]:
     if not on_terminal():
         yield from items
         return
-    with tqdm(total=total, desc=stage, unit=" releases", file=sys.stderr, leave=False, dynamic_ncols=True,
-              smoothing=0.05, mininterval=0.2) as bar:
+    size = shutil.get_terminal_size((80, 24))  # a terminal that reports no size (0 × 0) gets 80 × 24
+    with tqdm(total=total, desc=stage, unit=" releases", file=sys.stderr, leave=False, ncols=size.columns,
+              nrows=size.lines, smoothing=0.05, mininterval=0.2) as bar:
         for item in items:
             yield item
             bar.update()

@@ -5,6 +5,13 @@ Derived from the ontology's subclass and subproperty axioms, plus a few shortcut
 expresses directly: a person's `schema:worksFor` the organisation of a post they hold, and an
 organisation's `schema:parentOrganization`.
 
+The provenance record (`kg:Assertion`, `kg:Sentence`, `kg:Mention`, `kg:ExtractionActivity`, `kg:sentence`,
+`kg:evidence`) is left out: its standard super-terms (`rdf:Statement`, `prov:Entity`, `oa:SpecificResource`,
+`nif:Sentence`, `prov:Activity`, `prov:wasDerivedFrom`) hold for every node of every release alike, so the
+ontology's axioms state them once, where materialising them cost five quads per extracted fact, a quarter of
+a release's weight (`bench/archive.py`); the release's graph states an assertion's `prov:wasDerivedFrom`
+its sentence itself.
+
 Every rule but two looks at one triple at a time, so a build derives each document's share on its
 own: the union of the shares is what the rules give on the union of the graphs. The two that look
 further are given what they need from all documents: the organisation of each post (`post_org`)
@@ -19,11 +26,14 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg.graph.ntriples import Triple, iri, iri_value, literal, term
-from kg.graph.vocab import DCTERMS, ID, ORG, RDF, RDFS, SDO
+from kg.graph.vocab import DCTERMS, ID, KG, ORG, RDF, RDFS, SDO
 
 _TYPE, _POST_IN, _HOLDS, _HELD_BY = term(RDF.type), term(ORG.postIn), term(ORG.holds), term(ORG.heldBy)
 _WORKS_FOR, _SCHEMA_MEMBER_OF, _ORG_MEMBER_OF = term(SDO.worksFor), term(SDO.memberOf), term(ORG.memberOf)
 _BALAI, _SENTRA = f"{ID}org/balai-", f"{ID}org/sentra-"
+#: the provenance record's terms, whose super-terms the ontology states once instead of once per node
+RECORD_CLASSES = (KG.Assertion, KG.Sentence, KG.Mention, KG.ExtractionActivity)
+RECORD_PROPERTIES = (KG.sentence, KG.evidence)
 
 
 def _closure(ontology: Graph, prop: URIRef) -> dict[Node, set[Node]]:
@@ -56,7 +66,12 @@ class Entailment:
         properties = _closure(ontology, RDFS.subPropertyOf)
         properties.setdefault(ORG.unitOf, set()).update({ORG.subOrganizationOf, SDO.parentOrganization})
         properties.setdefault(ORG.subOrganizationOf, set()).add(SDO.parentOrganization)
-        self.classes = _named(_closure(ontology, RDFS.subClassOf))
+        classes = _closure(ontology, RDFS.subClassOf)
+        for record in RECORD_CLASSES:
+            classes.pop(record, None)
+        for record in RECORD_PROPERTIES:
+            properties.pop(record, None)
+        self.classes = _named(classes)
         self.properties = _named(properties)
 
     def derive(self, triples: Iterable[Triple], post_org: Mapping[str, str]) -> set[Triple]:
@@ -120,4 +135,4 @@ def derive(triples: Iterable[Triple], ontology: Graph) -> set[Triple]:
             | organisation_changes(changing_organisations(data)))
 
 
-__all__ = ["Entailment", "derive", "post_organisations", "changing_organisations", "organisation_changes"]
+__all__ = ["RECORD_CLASSES", "RECORD_PROPERTIES", "Entailment", "derive", "post_organisations", "changing_organisations", "organisation_changes"]
