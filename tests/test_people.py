@@ -80,3 +80,9 @@ def test_a_verb_of_saying_opening_a_line_or_glued_to_the_quote(finder: MentionFi
 def test_a_name_before_selaku_stands_when_the_title_is_cut_off(finder: MentionFinder) -> None:
     text = "Muhammad Sahreja selaku\npetugas hadir."
     assert people(finder, text) == {"Muhammad Sahreja": ("person/muhammad-sahreja", "name-selaku")}
+
+
+@pytest.mark.parametrize("verb", ["disampaikan", "dibuka", "diserahkan", "ditandatangani"])
+def test_a_name_after_a_passive_verb_and_oleh(finder: MentionFinder, verb: str) -> None:
+    text = f"Bantuan itu {verb} oleh Agus Santoso di balai desa, bukan oleh Kementerian Sosial."
+    assert people(finder, text) == {"Agus Santoso": ("person/agus-santoso", "name-after-cue")}

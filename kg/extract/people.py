@@ -84,7 +84,8 @@ class PeopleFinder:
                 person.attrs.update({"chain": chain, "rule": "title-before-name"})
                 chain["person"] = person
                 people.append(person)
-        for match in re.finditer(r"\b(?:bernama|diwakili oleh|dipimpin oleh|dipimpin) ", text):
+        for match in re.finditer(r"\b(?:bernama|diwakili oleh|dipimpin oleh|dipimpin|(?:disampaikan|dibuka|diresmikan|"
+                                 r"diserahkan|dihadiri|dijelaskan|diungkapkan|ditandatangani) oleh) ", text):
             person = self._name_at(text, match.end(), blocked)
             if person and not any(person.overlaps(p) for p in people):
                 person.attrs["rule"] = "name-after-cue"
