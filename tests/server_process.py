@@ -46,6 +46,18 @@ class ServerHandle:
         """What the server has written to stdout and stderr so far."""
         return self.log_path.read_text(errors="replace")
 
+    def settled_boots(self, quiet: float = 2.0, limit: float = 60.0) -> int:
+        """Workers booted so far, once no new one has booted for `quiet` seconds: the graceful reload
+        onto the in-memory copy may still be forking when /healthz first says the copy is loaded
+        (the first new worker answers before the next has booted)."""
+        count, since, deadline = self.log().count("Booting worker"), time.monotonic(), time.monotonic() + limit
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.log().count("Booting worker")
+            if now != count:
+                count, since = now, time.monotonic()
+        return count
+
 
 def free_port() -> int:
     """A port the kernel considers free right now (bind to 0, read it, close)."""

@@ -28,24 +28,9 @@ CLIENTS = 4
 DEATHS = ("was sent", "exited with code", "WORKER TIMEOUT", "hands over to a fresh one")
 
 
-def _settled_boots(server, workers: int) -> int:  # type: ignore[no-untyped-def]
-    """The workers booted once the in-memory copy is in place: `workers` at start and `workers` again
-    forked onto the copy (a graceful reload, which may still be under way when /healthz first says
-    the copy is loaded, since one new worker answers before the other has booted)."""
-    deadline = time.monotonic() + 60
-    count = server.log().count("Booting worker")
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        now = server.log().count("Booting worker")
-        if now == count and now >= 2 * workers:
-            return now
-        count = now
-    return count
-
-
 def test_hostile_requests_get_no_5xx_and_cost_no_worker(store_dir: Path) -> None:
     with running_server(store_dir, "--workers", "2", "--timeout", "20") as server:
-        boots = _settled_boots(server, workers=2)
+        boots = server.settled_boots()
         batch = cases(SEED, REQUESTS, f"127.0.0.1:{server.port}")
         until = time.monotonic() + SECONDS
 

@@ -167,7 +167,7 @@ def test_a_deep_update_or_service_body_is_400_too(client) -> None:  # type: igno
 
 def boots(handle: ServerHandle) -> int:
     """Workers started so far (the first, and its replacement once the in-memory copy is loaded)."""
-    return handle.log().count("Booting worker")
+    return handle.settled_boots()
 
 
 def test_a_real_server_answers_deep_queries_400_and_keeps_its_worker(server: ServerHandle) -> None:
