@@ -43,10 +43,9 @@ def find(text: str) -> list[Mention]:
 def resolve(mentions: list[Mention], lexicon: Lexicon) -> list[Mention]:
     """Give each district and village mention its area from the places the document names; drop
     those that stay ambiguous."""
-    context = {lexicon.find_place(m.key.split("/", 1)[1]).code for m in mentions if m.kind == "place"
-               and m.key and lexicon.find_place(m.key.split("/", 1)[1]) is not None}
-    context |= {lexicon.find_place(m.attrs["place"].split("/", 1)[1]).code for m in mentions
-                if m.kind == "org" and m.attrs.get("place") and lexicon.find_place(m.attrs["place"].split("/", 1)[1])}
+    named = [m.key for m in mentions if m.kind == "place" and m.key] + \
+        [m.attrs["place"] for m in mentions if m.kind == "org" and m.attrs.get("place")]
+    context = {place.code for place in (lexicon.find_place(key.split("/", 1)[1]) for key in named) if place}
     context.discard("")
     unresolved = sorted((m for m in mentions if m.attrs.get("source") == "kemendagri-area"), key=lambda m: m.attrs["depth"])
     dropped = set()

@@ -245,14 +245,7 @@ class PeopleFinder:
 
 def one_edit(a: str, b: str) -> bool:
     """Equal, or one letter substituted, added or dropped ("Propinsi"/"Provinsi", "PT."/"PT")."""
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    return abs(len(a) - len(b)) <= 1 and edit_distance(a, b) <= 1
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -34,15 +34,21 @@ def _labels(g: Graph, node: URIRef, label_id: str, label_en: str, aliases: tuple
             g.add((node, SKOS.altLabel, Literal(alias, lang="id")))
 
 
+def _described(g: Graph, key: str, kind: str, name: str, name_en: str, aliases: tuple[str, ...], source: str) -> URIRef:
+    """A place or organisation of the lexicons: its type, names and every source of its row."""
+    node = iri.entity(key)
+    g.add((node, RDF.type, KG[kind]))
+    _labels(g, node, name, name_en, aliases)
+    for each in _sources(source):
+        g.add((node, DCTERMS.source, each))
+    return node
+
+
 def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
     """Fill `g` (a named graph of the dataset) from the lexicons."""
     lex = lexicon or load_lexicon()
     for place in lex.places:
-        node = iri.entity(f"place/{place.key}")
-        g.add((node, RDF.type, KG[place.kind]))
-        _labels(g, node, place.name, place.name_en, place.aliases)
-        for source in _sources(place.source):
-            g.add((node, DCTERMS.source, source))
+        node = _described(g, f"place/{place.key}", place.kind, place.name, place.name_en, place.aliases, place.source)
         if place.parent:
             g.add((node, SDO.containedInPlace, iri.entity(f"place/{place.parent}")))
         if place.code:  # Kemendagri area code (Wikidata P2588; dcterms:identifier by derivation) or ISO 3166-1 alpha-2
@@ -51,11 +57,7 @@ def reference_graph(g: Graph, lexicon: Lexicon | None = None) -> Graph:
             g.add((node, OWL.sameAs, same))
             g.add((node, SDO.sameAs, same))
     for org in lex.organisations:
-        node = iri.entity(f"org/{org.key}")
-        g.add((node, RDF.type, KG[org.kind]))
-        _labels(g, node, org.name, org.name_en, org.aliases)
-        for source in _sources(org.source):
-            g.add((node, DCTERMS.source, source))
+        node = _described(g, f"org/{org.key}", org.kind, org.name, org.name_en, org.aliases, org.source)
         if org.parent:
             g.add((node, ORG.unitOf if org.kind in ("OrganisationalUnit", "Sentra") else ORG.subOrganizationOf,
                    iri.entity(f"org/{org.parent}")))

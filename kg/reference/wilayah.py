@@ -71,7 +71,7 @@ def area_names() -> frozenset[str]:
     """The casefolded name of every province, regency, city and district (kecamatan): enough to tell
     that a dateline's "CUGENANG" is a place where the gazetteer does not recognise it. Village names
     are left out: among 83,000 of them nearly any word is one ("Antara" is a village)."""
-    return frozenset(_PREFIX.sub("", name).casefold() for _, name, level in _rows() if level != "desa/kelurahan")
+    return frozenset(name for name, codes in _codes_by_name().items() if any(c.count(".") < 3 for c in codes))
 
 
 _STATUS = re.compile(r"^(?:Daerah Khusus Ibukota|Kabupaten Administrasi|Kabupaten|Kota Administrasi|Kota Adm\.|Kota) ")

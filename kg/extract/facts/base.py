@@ -13,7 +13,7 @@ from kg.extract.entities import Entity
 from kg.extract.mentions import Mention
 from kg.extract.text import NormalisedText, Sentence
 from kg.graph import iri
-from kg.graph.vocab import RDFS, SDO
+from kg.graph.vocab import KG, RDF, RDFS, SDO
 from kg.reference.lexicon import Lexicon
 
 
@@ -77,6 +77,17 @@ class Analysis:
         subject = iri.entity(s) if isinstance(s, str) and not isinstance(s, URIRef) else s
         obj = iri.entity(o) if isinstance(o, str) and not isinstance(o, (Literal, URIRef)) else o
         self.facts.append(Fact(subject, p, obj, sentence, tuple(evidence), rule, derived))
+
+    def introduce(self, key: str, kind: str, label: str, label_en: str, sentence: Sentence,
+                  evidence: list[Mention], rule: str, names: frozenset[str] = frozenset()) -> bool:
+        """Make `key` an entity of this document that a rule names outside the mention stage (an
+        organisation a title names, a dateline's outlet): its type and label, once. True when new."""
+        if key in self.entities:
+            return False
+        self.entities[key] = Entity(key, kind, label, label_en, set(names))
+        self.add(key, RDF.type, KG[kind], sentence, evidence, rule)
+        self.label(key, sentence, evidence, rule, label, label_en)
+        return True
 
     def label(self, key: str | URIRef, sentence: Sentence, evidence: list[Mention] | tuple[Mention, ...], rule: str,
               text_id: str, text_en: str = "") -> None:

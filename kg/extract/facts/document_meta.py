@@ -11,7 +11,6 @@ import re
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from kg.extract.entities import Entity
 from kg.extract.facts.base import Analysis
 from kg.extract.facts.dateline import Part, outlet_name
 from kg.extract.facts.dateline import parts as dateline_parts
@@ -82,10 +81,7 @@ def _dateline_place(a: Analysis, dateline: Sentence, part: Part) -> Mention | No
     start = dateline.start + part.start
     key = f"place/{place.key}"
     mention = Mention("place", start, start + len(part.text), part.text, key, place.name, place.kind, {"source": "dateline"})
-    if key not in a.entities:
-        a.entities[key] = Entity(key, place.kind, place.name, place.name_en, {part.text})
-        a.add(key, RDF.type, KG[place.kind], dateline, [mention], "place-name")
-        a.label(key, dateline, [mention], "place-name", place.name, place.name_en)
+    a.introduce(key, place.kind, place.name, place.name_en, dateline, [mention], "place-name", frozenset({part.text}))
     _keep(a, mention)
     return mention
 
@@ -98,10 +94,7 @@ def _dateline_outlet(a: Analysis, doc: str, dateline: Sentence, part: Part) -> N
     key = existing.key if existing else org_key("Company", name, "")
     mention = existing or Mention("org", start, start + len(part.text), part.text, key, name, "Company",
                                   {"source": "dateline"})
-    if key not in a.entities:
-        a.entities[key] = Entity(key, "Company", name, name, {part.text})
-        a.add(key, RDF.type, KG.Company, dateline, [mention], "dateline-outlet")
-        a.label(key, dateline, [mention], "dateline-outlet", name, name)
+    if a.introduce(key, "Company", name, name, dateline, [mention], "dateline-outlet", frozenset({part.text})):
         _keep(a, mention)
     a.add(doc, DCTERMS.publisher, key, dateline, [mention], "dateline-outlet-publisher")
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from rdflib import Literal
 
-from kg.extract.entities import Entity
 from kg.extract.facts.base import Analysis
 from kg.extract.mentions import Mention
 from kg.extract.text import Sentence
@@ -46,10 +45,8 @@ def _organisation(a: Analysis, person: Mention, chain: dict[str, Any], sentence:
         unit = Mention("org", role_mention.start, chain["end"], a.norm.text[role_mention.start:chain["end"]].rstrip(", "),
                        key, found.name if found else chain["unit"], found.kind if found else "OrganisationalUnit",
                        {"source": "title-unit"})
-        if key not in a.entities:
-            a.entities[key] = Entity(key, unit.entity_kind, unit.label, found.name_en if found else "")
-            a.add(key, RDF.type, KG[unit.entity_kind], sentence, [unit], "unit-named-by-title")
-            a.label(key, sentence, [unit], "unit-named-by-title", unit.label, a.entities[key].label_en)
+        a.introduce(key, unit.entity_kind, unit.label, found.name_en if found else "", sentence, [unit],
+                    "unit-named-by-title")
         ministry = next((o for o in chain["orgs"] if o.entity_kind == "Ministry"), None)
         if ministry:  # "Direktur Jenderal Rehabilitasi Sosial Kemensos Harry Hikmat"
             a.add(key, ORG.unitOf, ministry.key, sentence, [unit, ministry], "title-unit-of-ministry")
@@ -81,10 +78,7 @@ def _organisation_of_place(a: Analysis, place_org: str, chain: dict[str, Any], s
     end = place.end if place else role_mention.end + 1 + len(chain["village"])
     mention = Mention("org", role_mention.start, end, a.norm.text[role_mention.start:end], key, label, kind,
                       {"source": "title-place"})
-    if key not in a.entities:
-        a.entities[key] = Entity(key, kind, label)
-        a.add(key, RDF.type, KG[kind], sentence, [mention], "organisation-named-by-title-and-place")
-        a.label(key, sentence, [mention], "organisation-named-by-title-and-place", label)
+    if a.introduce(key, kind, label, "", sentence, [mention], "organisation-named-by-title-and-place"):
         if place:
             a.add(key, KG.basedIn, place.key, sentence, [mention, place], "organisation-named-by-title-and-place")
     return key, mention, "title-names-organisation-of-place"
