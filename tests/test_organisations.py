@@ -24,6 +24,8 @@ def _triples(text: str) -> set[tuple]:
 @pytest.mark.parametrize("text, sentra, place", [
     ('Dirjen meninjau Balai Besar Disabilitas "Prof. Dr. Soeharso" Surakarta kemarin.', "org/balai-soeharso", "place/surakarta"),
     ("Menteri meresmikan Balai Anak Antasena di Kabupaten Magelang, Jawa Tengah.", "org/balai-antasena", "place/kabupaten-magelang"),
+    ("Kepala Balai Antasena Magelang Faisal hadir. Lokasinya di Kabupaten Magelang.", "org/balai-antasena",
+     "place/kabupaten-magelang"),
     ("Alat bantu diproduksi di Sentra Terpadu Prof. Dr. Soeharso Surakarta.", "org/sentra-soeharso", "place/surakarta"),
     ('KOICA datang ke BRSAMPK "Handayani" di Jakarta untuk menjajaki kerja sama.', "org/balai-handayani", "place/jakarta"),
 ])

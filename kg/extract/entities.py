@@ -152,9 +152,9 @@ def _bare_names_of_regencies(mentions: list[Mention]) -> None:
     named = [m.key for m in places] + [m.attrs["place"] for m in mentions if m.kind == "org" and "place" in m.attrs]
     regency_of = {key.replace("place/kabupaten-", "place/", 1): key for key in named if key.startswith("place/kabupaten-")}
     for mention in mentions:
-        if mention.kind == "org" and mention.attrs.get("place_rule") == "organisation-di-place" \
-                and mention.attrs.get("place") in regency_of and mention.attrs["place"] not in cities_named:
-            mention.attrs["place"] = regency_of[mention.attrs["place"]]  # "Balai Anak Antasena di Magelang"
+        if mention.kind == "org" and mention.attrs.get("place") in regency_of \
+                and mention.attrs["place"] not in cities_named and "Kota " not in mention.text:
+            mention.attrs["place"] = regency_of[mention.attrs["place"]]  # "Balai Anak Antasena (di) Magelang"
         if mention.kind == "place" and mention.key in regency_of and mention.key not in cities_named \
                 and not mention.text.startswith("Kota "):
             mention.key, mention.entity_kind = regency_of[mention.key], "Regency"

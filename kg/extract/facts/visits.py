@@ -21,13 +21,14 @@ from kg.graph.vocab import KG, RDF, SDO
 
 DELEGATION = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan|Tim)\b(?P<rest>.{0,40}?)\b(?:yang )?(?:dipimpin|diwakili)(?: oleh)?\b")
 MEMBERS = re.compile(r"\b(?:turut|ikut)(?: serta| hadir)?(?: dalam (?:rombongan|delegasi))?\b|\bdidampingi\b|\banggota (?:rombongan|delegasi)\b")
-VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|kunjungan(?: kerja| observasi| resmi| kehormatan)? ke|"
+VISITING = re.compile(r"\b(?:mengunjungi|berkunjung ke|meninjau|meresmikan|kunjungan(?: kerja| observasi| resmi| kehormatan)? ke|"
                       r"datang ke|mendatangi|menyambangi|bertandang ke)\b")
 VISIT_OF = re.compile(r"\bkunjungan(?: kerja| resmi)? (?=[A-Z])")
 COMPANIONS = re.compile(r"\b(?:didampingi|bersama|dengan|beserta)\b")
 DELEGATION_OF = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan) (?=[A-Z])")
 RECEIVED = re.compile(r"\b(?:diterima|disambut)(?: langsung| baik)?(?: oleh)?\b|\bmenerima (?:delegasi|rombongan)\b")
 TODAY = re.compile(r"\bhari ini\b")
+PRONOUN = re.compile(r"^(?:Ia|Dia|Beliau)\b")
 RECEIVES_VISIT = re.compile(r"\bmenerima kunjungan(?: kerja| kehormatan)?(?: dari)?\b")
 
 
@@ -94,6 +95,14 @@ class Visits:
         return key
 
 
+def _pronoun_subject(a: Analysis, sentence: Sentence) -> list[Mention]:
+    """"Ia/Dia/Beliau …" opening a sentence: the last person named before it (Indonesian news refers
+    back to the person of the previous sentence this way)."""
+    if not PRONOUN.match(sentence.text):
+        return []
+    return a.before(sentence.start, "person")[-1:]
+
+
 def _in_chain(person: Mention) -> set[int]:
     chain = person.attrs.get("chain") or {}
     return {id(m) for m in chain.get("orgs", []) + chain.get("places", [])}
@@ -132,7 +141,8 @@ def extract(a: Analysis) -> None:
             limit = sentence.start + (stop.start() if stop else len(text))
             after = [m for m in here if m.kind == "org" and sentence.start + match.end() <= m.start < limit
                      and id(m) not in chained]
-            visitors = [m for m in here if m.kind == "person" and m.start < sentence.start + match.start()]
+            visitors = [m for m in here if m.kind == "person" and m.start < sentence.start + match.start()] \
+                or _pronoun_subject(a, sentence)
             if visits.started or DELEGATION.search(a.norm.text) or "rombongan" in text or "delegasi" in text:
                 for org in after:
                     visits.part(org, sentence, [org], "visit-to-organisation")
