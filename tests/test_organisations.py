@@ -60,6 +60,21 @@ def test_a_programme_named_with_its_organisation_and_a_list_of_an_organisations_
         assert (E(f"program/{programme}"), E("org/kementerian-sosial")) in provided
 
 
+@pytest.mark.parametrize("text, programme", [
+    ("Sekolah Rakyat sebagai bagian dari ikhtiar Kementerian Sosial menyasar kelompok miskin.", "program/sekolah-rakyat"),
+    ("Bantuan melalui PKH yang dijalankan oleh Kementerian Sosial terus berlanjut.", "program/program-keluarga-harapan"),
+    ("Program Kewirausahaan Sosial (Prokus) milik Kementerian Sosial dibuka lagi.", "program/program-kewirausahaan-sosial"),
+])
+def test_an_organisation_after_a_programme_and_a_cue_runs_it(text: str, programme: str) -> None:
+    provided = {(s, o) for s, p, o in _triples(text) if p == SDO.provider}
+    assert provided == {(E(programme), E("org/kementerian-sosial"))}
+
+
+def test_an_organisation_after_a_programme_without_a_cue_does_not_run_it() -> None:
+    found = _triples("Sekolah Rakyat dan Kementerian Sosial hadir di sini.")
+    assert not {t for t in found if t[1] == SDO.provider}
+
+
 @pytest.mark.parametrize("text, embassy, city", [
     ("Diinformasikan bahwa KBRI Phnom Penh telah melakukan pendataan.", "org/kbri-phnom-penh", "place/phnom-penh"),
     ("Rumah Perlindungan melayani rujukan dari Konsulat Jenderal RI di Johor Bahru.", "org/kjri-johor-bahru", "place/johor-bahru"),

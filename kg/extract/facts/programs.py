@@ -26,6 +26,11 @@ THIS_PROGRAM = re.compile(r"\bprogram ini\b")
 WE = re.compile(r"\b[Kk]ami\b")
 OWNER_AFTER = re.compile(r"(?: \([A-Za-z]{2,10}\))? (?=[A-Z])")
 OWNERS_PROGRAMMES = re.compile(r"\b[Pp]rogram(?:-program)? $")
+#: "Sekolah Rakyat sebagai bagian dari ikhtiar Kementerian Sosial", "PKH yang dijalankan oleh Kemensos",
+#: "layanan milik Kemensos": the organisation right after a programme and one of these cues runs it
+RUN_BY = re.compile(r"(?: \([A-Za-z0-9.]{2,12}\))?\s*,?\s+(?:yang\s+)?(?:(?:sebagai|merupakan|adalah|menjadi)\s+(?:salah satu\s+)?(?:bagian dari\s+)?"
+                    r"(?:ikhtiar|upaya|program|komitmen|layanan|inisiatif|terobosan)|milik|"
+                    r"di(?:gagas|inisiasi|jalankan|selenggarakan|kelola|laksanakan|luncurkan|kembangkan)(?:\s+oleh)?)\s+(?=[A-Z])")
 LISTED = re.compile(r"\s*(?:,\s*)?(?:seperti|yaitu|yakni|antara lain|di antaranya|:)\s+")
 
 
@@ -76,6 +81,11 @@ def _named_with_provider(a: Analysis, sentence, here, programs) -> None:  # type
         owner = next((o for o in orgs if gap and o.start == program.end + gap.end()), None)
         if owner:
             a.add(program.key, SDO.provider, owner.key, sentence, [program, owner], "programme-of-organisation-named-after")
+            continue
+        cue = RUN_BY.match(tail)
+        runner = next((o for o in orgs if cue and o.start == program.end + cue.end()), None)
+        if runner:
+            a.add(program.key, SDO.provider, runner.key, sentence, [program, runner], "programme-run-by-organisation")
     for org in orgs:
         if not OWNERS_PROGRAMMES.search(a.norm.text[max(sentence.start, org.start - 16):org.start]):
             continue
