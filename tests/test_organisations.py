@@ -85,6 +85,22 @@ def test_an_indonesian_mission_is_named_by_its_city(text: str, embassy: str, cit
     assert E("org/kedutaan-besar-ri") not in {s for s, _, _ in found}
 
 
+@pytest.mark.parametrize("text, mission, city, country", [
+    ("Informasi dari Kedutaan Besar Republik Indonesia (KBRI) di Phnom Penh, Kamboja diterima.", "org/kbri-phnom-penh",
+     "place/phnom-penh", "place/kamboja"),
+    ("Rujukan dari Konsulat Jenderal RI (KJRI) di Johor Bahru masuk kemarin.", "org/kjri-johor-bahru",
+     "place/johor-bahru", "place/malaysia"),
+])
+def test_an_indonesian_mission_in_a_city_is_in_its_country(text: str, mission: str, city: str, country: str) -> None:
+    based = {o for s, p, o in _triples(text) if s == E(mission) and p == KG.basedIn}
+    assert based == {E(city), E(country)}
+
+
+def test_a_foreign_embassy_is_not_placed_in_the_country_it_represents() -> None:
+    based = {o for s, p, o in _triples("Kedutaan Besar Jepang di Jakarta menggelar acara.") if p == KG.basedIn}
+    assert E("place/jepang") not in based
+
+
 def test_a_province_spelt_with_capitals_and_a_balai_acronym_in_parentheses() -> None:
     found = _triples("Ditjen Rehsos bekerja sama dengan Pemerintah Provinsi DKI Jakarta. Balai Besar Rehabilitasi "
                      'Vokasional Penyandang Disabilitas (BBRVPD) "Cibinong" Bogor milik Kemensos.')

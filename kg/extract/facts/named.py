@@ -56,11 +56,27 @@ def extract(a: Analysis) -> None:
             if place not in seen:
                 seen.add(place)
                 a.add(place, RDF.type, KG[a.entities[place].kind], sentence, [m], "place-inside-organisation-name")
+            _country_of_mission(a, m, place, sentence)
         _stated_parent(a, m, sentence)
         _parent_in_name(a, m, sentence)
         parent = m.attrs.get("parent")
         if parent and m.entity_kind in SUBORDINATE_KINDS and m.attrs.get("source") == "pattern":
             a.add(m.key, ORG.unitOf, f"org/{parent}", sentence, [m], f"pattern-{m.attrs['pattern']}-is-unit")
+
+
+def _country_of_mission(a: Analysis, m, city: str, sentence) -> None:  # type: ignore[no-untyped-def]
+    """An Indonesian mission is accredited to a country (UU 37/1999): "KBRI Phnom Penh" is in Cambodia too."""
+    if m.attrs.get("parent") != "kementerian-luar-negeri" or m.entity_kind != "Embassy":
+        return
+    found = a.lexicon.find_place(city.split("/", 1)[1])
+    country = a.lexicon.find_place(found.parent) if found and found.kind == "City" and found.parent else None
+    if country is None or country.kind != "Country":
+        return
+    key = f"place/{country.key}"
+    if key not in a.entities:  # a place of the reference graph: typed here, labelled there
+        a.entities[key] = Entity(key, country.kind, country.name, country.name_en)
+        a.add(key, RDF.type, KG[country.kind], sentence, [m], "mission-city-in-country")
+    a.add(m.key, KG.basedIn, key, sentence, [m], "mission-city-in-country")
 
 
 def _label(a: Analysis, m, sentence, entity) -> None:  # type: ignore[no-untyped-def]
