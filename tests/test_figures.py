@@ -169,3 +169,18 @@ def test_a_sentence_going_on_about_the_one_before_keeps_its_year(tmp_path: Path)
     found = figures(a)
     assert objects(a, found[Decimal(155727)], KG.referenceYear) == {"2020"}
     assert objects(a, found[Decimal(90)], KG.referenceYear) == set()
+
+
+def test_an_organisation_after_a_preposition_is_not_what_a_later_count_describes(tmp_path: Path) -> None:
+    a = run(tmp_path, "Pengungsi yang terdata dari Dinas Sosial Kabupaten Cianjur ada 120 orang. Bantuan disalurkan "
+                      "melalui Sentra Handayani kepada 45 anak. Skema pendanaan dari KOICA sebesar Rp 5 miliar.")
+    found = figures(a)
+    assert objects(a, found[Decimal(120)], KG.statisticOf) == set()
+    assert objects(a, found[Decimal(45)], KG.statisticOf) == set()
+    assert {o.rsplit("/id/", 1)[1] for o in objects(a, found[Decimal(5_000_000_000)], KG.statisticOf)} == \
+        {"org/korea-international-cooperation-agency"}
+
+
+def test_a_count_after_the_organisation_that_is_its_subject_describes_it(tmp_path: Path) -> None:
+    a = run(tmp_path, "Sentra Handayani melayani 45 anak.")
+    assert {o.rsplit("/id/", 1)[1] for o in objects(a, figures(a)[Decimal(45)], KG.statisticOf)} == {"org/sentra-handayani"}

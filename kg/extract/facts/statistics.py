@@ -118,6 +118,11 @@ CONTINUES = re.compile(r"^(?:Namun|Sedangkan|Sementara itu|Adapun|Selain itu|Den
 COPULA = re.compile(r" (?:merupakan|adalah|ialah)\b")
 
 
+#: an organisation after a preposition is where something comes from or goes through ("terdata dari KBRI",
+#: "melalui Direktorat …"), not the topic a later figure of the sentence describes; money "dari KOICA" is the giver's
+OBLIQUE = re.compile(r"\b(?:dari|oleh|melalui|kepada|ke)\s+$")
+
+
 def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
     """What the figure describes: "program ini" is the last programme named; otherwise the nearest
     organisation or programme before it in the sentence."""
@@ -146,7 +151,8 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
         named_after.attrs.setdefault("about-rule", "figure-dari-organisation")
         return named_after
     chained = {id(o) for p in a.in_sentence(sentence, "person") if p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
-    near = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained]
+    near = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained
+            and (m.kind == "money" or not OBLIQUE.search(a.norm.text[max(sentence.start, x.start - 8):x.start]))]
     if near:
         return near[-1]
     topic = LOCATIVE_TOPIC.match(sentence.text)
