@@ -184,3 +184,16 @@ def test_an_organisation_after_a_preposition_is_not_what_a_later_count_describes
 def test_a_count_after_the_organisation_that_is_its_subject_describes_it(tmp_path: Path) -> None:
     a = run(tmp_path, "Sentra Handayani melayani 45 anak.")
     assert {o.rsplit("/id/", 1)[1] for o in objects(a, figures(a)[Decimal(45)], KG.statisticOf)} == {"org/sentra-handayani"}
+
+
+def test_numbers_that_name_rather_than_count_are_no_figures(tmp_path: Path) -> None:
+    a = run(tmp_path, "Mereka pulang dengan penerbangan Garuda GA 881 setelah pemulangan pada tanggal 5 dan 22 Agustus 2022. "
+                      "Kemensos memberikan motor roda tiga kepada 12 penyandang disabilitas dan membuka lantai dua gedung. "
+                      "Sebanyak 30 anak dilayani. Kemudian 30 anak tersebut dipulangkan.")
+    assert sorted(figures(a)) == [Decimal(12), Decimal(30)]
+    assert len([f for f in a.facts if f.p == SDO.value]) == 2
+
+
+def test_a_spelt_out_numeral_after_a_noun_counts_when_a_classifier_follows(tmp_path: Path) -> None:
+    a = run(tmp_path, "Kemensos menyerahkan bantuan tiga unit kursi roda dan mengirim sebanyak lima orang pendamping.")
+    assert sorted(figures(a)) == [Decimal(3), Decimal(5)]

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kg.extract import areas, enumerations
+from kg.extract import areas, enumerations, non_figures
 from kg.extract.numbers import DOLLARS, NUMERAL, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
@@ -111,6 +111,7 @@ class MentionFinder:
                                    rf"(?:{_alternation(self._roles)})(?![\w-])")
         months = _alternation(name.capitalize() for name in self.lex.months)
         self._date_re = re.compile(rf"\b(\d{{1,2}}) ({months}) (\d{{4}})\b")
+        self._coordinated_day_re = re.compile(rf" ?(?:dan|-|\u2013|s\.d\.?|sampai|hingga) ?\d{{1,2}} (?:{months})\b")
         self._month_year_re = re.compile(rf"\b({months}) (\d{{4}})\b")
         self._numeric_date_re = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
         self._year_re = re.compile(r"\b(?:[Tt]ahun |[Pp]ada )((?:19|20)\d{2})\b")
@@ -371,6 +372,9 @@ class MentionFinder:
                 continue  # "tahun 2020", "tiga hari lalu"; but "selama 14 hari" is a duration
             if text[start - 1:start] == "(" and (not noun or raw[0].isalpha()):
                 continue  # "20 (dua puluh) WNI": the spelt-out repetition is not another figure
+            if non_figures.reason(text, start, match.end(), match.end() + (len(noun) + 1 if noun else 0),
+                                  raw[0].isalpha(), noun, self._coordinated_day_re):
+                continue
             found.append(self._quantity("number", match, value, text, counted=noun))
         return found
 
