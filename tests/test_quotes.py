@@ -6,6 +6,7 @@ from pathlib import Path
 
 from kg.extract.document import Document
 from kg.extract.pipeline import analyse
+from kg.extract.quotations import find as find_quotes
 from kg.graph.vocab import KG
 
 
@@ -34,3 +35,20 @@ def test_a_pronoun_after_the_verb_and_a_title_right_after_the_quotation() -> Non
             'kata Harry. "Dosen bisa menjadi bagian dari tim kami," tambah dia. "Ini mekanisme yang dibangun bersama," '
             "Dirjen Rehsos.")
     assert _speakers(text) == ["person/harry-hikmat"] * 3
+
+
+def test_a_quotation_a_speech_verb_opens_and_the_paragraph_never_closes() -> None:
+    text = ("Sambutan disampaikan oleh Direktur Rehabilitasi Sosial Anak Kanya Eka Santi.\n"
+            'Di depan tim, Kanya Eka Santi menyampaikan "kami siap memberikan pelayanan maksimal.\nAcara selesai.')
+    assert _speakers(text) == ["person/kanya-eka-santi"]
+    quotes = [m for m in find_quotes(text) if m.attrs.get("unclosed")]
+    assert [q.attrs["inner"] for q in quotes] == ["kami siap memberikan pelayanan maksimal."]
+
+
+def test_an_opening_mark_without_a_speech_verb_opens_no_quotation() -> None:
+    assert find_quotes('Tim membawa "paket sembako untuk warga terdampak.\nAcara selesai.') == []
+
+
+def test_a_closed_quotation_is_one_quotation() -> None:
+    text = 'Ia menyampaikan "kami siap memberikan pelayanan," ujar Harry Hikmat.'
+    assert len(find_quotes(text)) == 1

@@ -53,6 +53,12 @@ def resolve(mentions: list[Mention], text: str) -> list[Mention]:
         first_names.setdefault(label.split(" ")[0], set()).add(key)
     occupied = [(m.start, m.end) for m in mentions if m.kind in ("person", "org", "place", "program", "role")]
     added: list[Mention] = []
+    for key, label in people.items():  # the full name again, with no cue around it: "I Ketut Supena menyampaikan"
+        for match in re.finditer(rf"(?<![\w-]){re.escape(label)}(?![\w-])", text):
+            if not any(s < match.end() and match.start() < e for s, e in occupied):
+                added.append(Mention("person", match.start(), match.end(), label, key, label, "Person",
+                                     {"rule": "full-name-again"}))
+                occupied.append(match.span())
     for name, keys in first_names.items():
         if len(keys) != 1 or name in NOT_NAME_START or len(name) < 3:
             continue

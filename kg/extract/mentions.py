@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kg.extract import areas, enumerations, non_figures
+from kg.extract import areas, enumerations, non_figures, quotations
 from kg.extract.numbers import DOLLARS, NUMERAL, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
@@ -36,7 +36,6 @@ CLASSIFIERS = {"orang", "buah", "unit", "ekor", "lembar", "batang"}
 SPELT_OUT = re.compile(r" \([a-z ]+\)")
 SCALES = {"ribu", "juta", "miliar", "milyar", "triliun"}
 RANGE_TO = re.compile(rf" ?(?:sampai|hingga|s\.d\.?|-|\u2013) ?(?:{NUMERAL})")
-QUOTE_RE = re.compile(r'(?:(?<=^)|(?<=[\s(]))"(?=\S)([^"\n]*?\S) ?"', re.MULTILINE)
 
 
 class _Blank(dict):  # type: ignore[type-arg]
@@ -130,7 +129,7 @@ class MentionFinder:
         taken = names + roles + people
         dates = self._dates(text)
         quantities = [q for q in (self._clear_of(m, taken, text) for m in self._quantities(text, dates)) if q]
-        quotes = [q for q in self._quotes(text) if not any(n.start <= q.start and q.end <= n.end for n in names)]
+        quotes = [q for q in quotations.find(text) if not any(n.start <= q.start and q.end <= n.end for n in names)]
         return sorted(taken + dates + quantities + quotes, key=lambda m: (m.start, -m.end))
 
     # -- names ----------------------------------------------------------------------------------
@@ -431,13 +430,3 @@ class MentionFinder:
         if len(words) > 1 and words[0] in CLASSIFIERS:
             words = words[1:]  # "19 orang laki-laki": the classifier is not what is counted
         return " ".join(words)
-
-    @staticmethod
-    def _quotes(text: str) -> list[Mention]:
-        """Quotations: an opening mark before a word, a closing one after; short ones are names."""
-        found = []
-        for match in QUOTE_RE.finditer(text):
-            if len(match.group(1)) >= 12:
-                found.append(Mention("quote", match.start(), match.end(), match.group(0),
-                                     attrs={"inner": match.group(1).strip().rstrip(",")}))
-        return found
