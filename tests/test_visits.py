@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rdflib import URIRef
 
 from kg.extract.document import Document
@@ -45,3 +46,19 @@ def test_a_sentence_opening_with_a_pronoun_is_about_the_last_person_named() -> N
 def test_a_pronoun_after_no_named_person_leads_no_visit() -> None:
     found = _triples("Ia kemudian meninjau Sentra Pangudi Luhur bersama tim.")
     assert _leaders(found) == set()
+
+
+@pytest.mark.parametrize("text, guest, host", [
+    ("Sentra Abiyoso menerima kunjungan dari perwakilan Library of Congress, pada 14 Juni 2022.",
+     "org/library-of-congress", "org/sentra-abiyoso"),
+    ("Balai Besar Rehabilitasi Sosial Penyandang Disabilitas Sensorik Netra menerima kunjungan delegasi KOICA.",
+     "org/korea-international-cooperation-agency", None),
+    ("Sentra Handayani menerima kunjungan kerja dari Japan International Cooperation Agency di Jakarta.",
+     "org/japan-international-cooperation-agency", "org/sentra-handayani"),
+])
+def test_an_organisation_receiving_a_visit_from_another_is_visited_by_its_delegation(text: str, guest: str,
+                                                                                     host: str | None) -> None:
+    found = _triples(text)
+    assert {o for s, p, o in found if p == KG.delegationOf} == {E(guest)}
+    if host:
+        assert _visited(found) == {E(host)}

@@ -27,6 +27,7 @@ VISIT_OF = re.compile(r"\bkunjungan(?: kerja| resmi)? (?=[A-Z])")
 COMPANIONS = re.compile(r"\b(?:didampingi|bersama|dengan|beserta)\b")
 DELEGATION_OF = re.compile(r"\b(?:[Dd]elegasi|[Rr]ombongan) (?=[A-Z])")
 RECEIVED = re.compile(r"\b(?:diterima|disambut)(?: langsung| baik)?(?: oleh)?\b|\bmenerima (?:delegasi|rombongan)\b")
+VISITORS_OF = re.compile(r"\s*(?:(?:para )?(?:perwakilan|delegasi|rombongan|tim|utusan)(?: dari)? )?")
 TODAY = re.compile(r"\bhari ini\b")
 PRONOUN = re.compile(r"^(?:Ia|Dia|Beliau)\b")
 RECEIVES_VISIT = re.compile(r"\bmenerima kunjungan(?: kerja| kehormatan)?(?: dari)?\b")
@@ -178,6 +179,7 @@ def _received_visitors(a: Analysis, visits: Visits, sentence: Sentence, here: li
     visitors = [m for m in here if m.kind == "person" and m.start >= cue_end]
     hosts = [m for m in here if m.kind == "person" and m.end <= cue_start][-1:]
     if not visitors:
+        _received_organisation(a, visits, sentence, here, cue_start, cue_end)
         return
     visits.lead(visitors[0], sentence, "receives-visit-from")  # others named may be separate visits
     for host in hosts:
@@ -190,6 +192,20 @@ def _received_visitors(a: Analysis, visits: Visits, sentence: Sentence, here: li
                 "org", host.start, host.end, host.text, org, a.entities[org].label, a.entities[org].kind)
             key = visits.part(at, sentence, [host], "receives-visit-from")
             a.add(key, KG.host, host.key, sentence, [host], "receives-visit-from")
+
+
+def _received_organisation(a: Analysis, visits: Visits, sentence: Sentence, here: list[Mention], cue_start: int,
+                           cue_end: int) -> None:
+    """"Sentra Abiyoso menerima kunjungan dari perwakilan Library of Congress": with no person named, the
+    organisation after the cue (or its representatives, delegation or team) visits the one before it."""
+    opening = VISITORS_OF.match(a.norm.text, cue_end)
+    guest = next((m for m in here if m.kind == "org" and opening and m.start == opening.end()), None)
+    host = next((m for m in reversed(here) if m.kind == "org" and m.end <= cue_start), None)
+    if guest is None or host is None or guest.key == host.key:
+        return
+    main = visits.ensure_main(sentence, [guest], "receives-visit-from-organisation")
+    a.add(main, KG.delegationOf, guest.key, sentence, [guest], "receives-visit-from-organisation")
+    visits.part(host, sentence, [host], "receives-visit-from-organisation")
 
 
 def _visit_of_person(a: Analysis, visits: Visits, sentence: Sentence, here: list[Mention], match: re.Match[str]) -> None:
