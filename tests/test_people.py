@@ -86,3 +86,17 @@ def test_a_name_before_selaku_stands_when_the_title_is_cut_off(finder: MentionFi
 def test_a_name_after_a_passive_verb_and_oleh(finder: MentionFinder, verb: str) -> None:
     text = f"Bantuan itu {verb} oleh Agus Santoso di balai desa, bukan oleh Kementerian Sosial."
     assert people(finder, text) == {"Agus Santoso": ("person/agus-santoso", "name-after-cue")}
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Tim mengidentifikasi ibu yang memiliki 2 orang anak Sulianto dan Agus Rudi Hartono.", {"Sulianto", "Agus Rudi Hartono"}),
+    ("Ia datang bersama istrinya Siti Aminah ke posko.", {"Siti Aminah"}),
+    ("Bantuan diterima ayah bernama Slamet, Wagiman dan Tukiran.", {"Slamet", "Wagiman", "Tukiran"}),
+])
+def test_names_after_a_kinship_noun_are_people(finder: MentionFinder, text: str, names: set[str]) -> None:
+    assert set(people(finder, text)) == names
+
+
+def test_a_place_or_an_organisation_after_a_kinship_noun_is_no_person(finder: MentionFinder) -> None:
+    text = "Program untuk anak Indonesia dan anak Sekolah Rakyat, yakni disabilitas, anak, Narkotika dan lansia."
+    assert people(finder, text) == {}

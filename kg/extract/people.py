@@ -36,6 +36,10 @@ HONORIFICS = re.compile(rf"^(?:{HONORIFIC_WORDS} )+")
 SAYS = re.compile(r"(?:[\",] ?|^)(?:[Kk]ata|[Uu]jar|[Uu]ngkap|[Uu]cap|[Tt]utur|[Jj]elas|[Ss]ebut|[Tt]egas|[Tt]erang|"
                   r"[Pp]apar|[Ii]mbuh|[Tt]ambah|[Ll]anjut|[Pp]ungkas|[Ss]ambung)\s+(?=[A-Z])", re.MULTILINE)
 #: honorifics that introduce a name on their own; "Ibu Kota" (capital city) is not a person
+#: kinship nouns before names: "memiliki 2 orang anak Sulianto dan Agus Rudi Hartono", "istrinya Siti Aminah"
+KINSHIP = re.compile(r"\b(?:anak|putra|putri|istri|suami|ayah|cucu|adik|kakak|orang tua)(?:nya)?"
+                     r"(?: (?:bernama|yaitu|yakni))? (?=[A-Z])")
+LIST_NEXT = re.compile(r"(?:,? dan |, )(?=[A-Z])")
 HONORIFIC_CUE = re.compile(r"\b(?:(?:Bapak|Ibu|Pak|Bu|Sdr|Sdri)\.? (?!Kota\b|Negara\b|Pertiwi\b)|(?:Mr|Mrs|Ms)\.? )(?=[A-Z])")
 
 
@@ -115,7 +119,27 @@ class PeopleFinder:
                     person.attrs["rule"] = rule
                     people.append(person)
                     taken.append(person)
+        people += self._kin(text, taken)
         return people
+
+    def _kin(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """Names after a kinship noun, and the names listed with the first ("anak Sulianto dan Agus")."""
+        found: list[Mention] = []
+        for match in KINSHIP.finditer(text):
+            pos = match.end()
+            while True:
+                person = next((p for p in taken + found if p.kind == "person" and p.start == pos), None)
+                if person is None:
+                    person = self._name_at(text, pos, taken + found)
+                    if person is None or person.start != pos or any(person.overlaps(p) for p in taken + found):
+                        break
+                    person.attrs["rule"] = "name-after-kinship-noun"
+                    found.append(person)
+                more = LIST_NEXT.match(text, person.end)
+                if not more:
+                    break
+                pos = more.end()
+        return found
 
     def _apposition(self, text: str, roles: list[Mention], names: list[Mention], people: list[Mention]) -> list[Mention]:
         """"Neneng Heryani, Kepala Sentra Handayani": a name set off by a comma before a title
