@@ -48,3 +48,19 @@ def test_a_ministry_naming_a_units_parent_is_no_partner_and_the_topic_stops_at_a
 def test_collaboration_and_synergy_are_cooperation(verb: str) -> None:
     _, partners = _topics_and_partners(f"Kementerian Sosial {verb} Badan Pusat Statistik dalam bidang data kemiskinan.")
     assert partners == {"org/kementerian-sosial", "org/badan-pusat-statistik"}
+
+
+@pytest.mark.parametrize("sentence, topic, partners", [
+    ("Kementerian Sosial melalui Direktorat Rehabilitasi Sosial Anak bersama Badan Nasional Penanggulangan Bencana "
+     "dan BP2MI terus melakukan pendampingan bagi PMI yang terduga korban TPPO di Phnom Penh, Kamboja.",
+     "pendampingan bagi PMI yang terduga korban TPPO",
+     {"org/kementerian-sosial", "org/badan-nasional-penanggulangan-bencana", "org/badan-pelindungan-pekerja-migran-indonesia"}),
+    ("Sentra Handayani bersama Dinas Sosial Provinsi DKI Jakarta menyalurkan paket sembako untuk warga terdampak.",
+     "paket sembako", {"org/sentra-handayani", "org/dinas-sosial-provinsi-dki-jakarta"}),
+])
+def test_organisations_acting_together_cooperate_on_the_activity(sentence: str, topic: str, partners: set[str]) -> None:
+    assert _topics_and_partners(sentence) == ({topic}, partners)
+
+
+def test_a_person_acting_with_an_organisation_is_no_joint_work_of_organisations() -> None:
+    assert _topics_and_partners("Menteri Sosial Tri Rismaharini bersama Sentra Handayani menyalurkan bantuan.") == (set(), set())

@@ -23,12 +23,19 @@ TOPIC_END = re.compile(r" (?:(?:untuk|guna|agar|supaya) (?=(?:me|ber|di|ter)[a-z
 HOPED = re.compile(r"\b(?:berharap|harap|akan|rencana|ingin|apabila|semoga)\b", re.IGNORECASE)
 EXPLORED = re.compile(r"\bmenjajaki\b", re.IGNORECASE)
 WE = re.compile(r"\b[Kk]ami\b")
+#: joint work: "<organisation> bersama <organisations> (terus) melakukan <activity>" (the comitative
+#: "bersama" joins co-agents of one verb: Tata Bahasa Baku Bahasa Indonesia, preposisi)
+TOGETHER = re.compile(r" bersama(?: dengan)? ")
+JOINT_VERB = re.compile(r"(?:(?:terus|telah|akan|juga|pun|secara bersama-sama|bersama-sama) )*"
+                        r"(?P<verb>me[a-z]+kan|me[a-z]+i|melakukan) (?P<topic>[a-z][^,.;\"]*)")
+JOINT_TOPIC_END = re.compile(r" (?:di (?=[A-Z])|(?:untuk|guna|agar|supaya|sehingga|serta|dan) )|\(")
 
 
 def extract(a: Analysis) -> None:
     for sentence in a.sentences:
         match = COOPERATION.search(sentence.text)
         if not match:
+            _joint_work(a, sentence)
             continue
         here = a.in_sentence(sentence)
         chained = {id(o) for p in here if p.kind == "person" and p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
@@ -55,6 +62,41 @@ def extract(a: Analysis) -> None:
             a.add(node, KG.topic, Literal(words, lang="id"), sentence, evidence, "cooperation-topic")
             label += f": {words}"
         a.label(node, sentence, evidence, "cooperation-cue", label)
+
+
+def _joint_work(a: Analysis, sentence) -> None:  # type: ignore[no-untyped-def]
+    """"Kementerian Sosial melalui Direktorat KBK bersama Bareskrim POLRI, BP2MI dan Kementerian/Lembaga
+    terkait terus melakukan pendampingan bagi PMI …": the subject and the named co-agents work together
+    on the activity; a unit the subject acts "melalui" is no separate party."""
+    together = TOGETHER.search(sentence.text)
+    if not together:
+        return
+    cue = sentence.start + together.start()
+    orgs = [m for m in a.in_sentence(sentence, "org") if m.attrs.get("source") != "dateline"]
+    subject = next((m for m in orgs if m.end <= cue), None)
+    verb = None
+    for found in JOINT_VERB.finditer(a.norm.text, cue + len(together.group(0)), sentence.end):
+        if found.start() == 0 or a.norm.text[found.start() - 1] == " ":
+            verb = found
+            break
+    if subject is None or verb is None or any(m.kind == "person" for m in a.in_sentence(sentence)
+                                              if subject.start <= m.start < verb.start()):
+        return
+    others = [m for m in orgs if cue < m.start < verb.start() and m.key != subject.key]
+    if not others or re.search(r"[.;]", a.norm.text[cue:verb.start()]):
+        return
+    keys = list(dict.fromkeys([subject.key] + [m.key for m in others]))
+    evidence = [subject] + others
+    node = a.node("cooperation", sentence)
+    a.add(node, RDF.type, KG.Cooperation, sentence, evidence, "joint-work-bersama")
+    status = KG.Hoped if re.search(r"\b(?:akan|berencana)\b", a.norm.text[cue:verb.start("verb")]) else KG.Established
+    a.add(node, KG.cooperationStatus, status, sentence, evidence, "joint-work-bersama")
+    for key in keys:
+        a.add(node, KG.partner, key, sentence, [m for m in evidence if m.key == key], "joint-work-bersama")
+    topic = JOINT_TOPIC_END.split(verb.group("topic"), maxsplit=1)[0].strip()
+    a.add(node, KG.topic, Literal(topic, lang="id"), sentence, evidence, "joint-work-activity")
+    label = "Kerja sama " + ", ".join(a.entities[k].label for k in keys if k in a.entities)
+    a.label(node, sentence, evidence, "joint-work-bersama", f"{label}: {topic}")
 
 
 def _names_parent(a: Analysis, orgs: list, m) -> bool:  # type: ignore[no-untyped-def]
