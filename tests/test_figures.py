@@ -197,3 +197,16 @@ def test_numbers_that_name_rather_than_count_are_no_figures(tmp_path: Path) -> N
 def test_a_spelt_out_numeral_after_a_noun_counts_when_a_classifier_follows(tmp_path: Path) -> None:
     a = run(tmp_path, "Kemensos menyerahkan bantuan tiga unit kursi roda dan mengirim sebanyak lima orang pendamping.")
     assert sorted(figures(a)) == [Decimal(3), Decimal(5)]
+
+
+def test_a_running_total_up_to_a_date_has_that_year_and_the_sentence_going_on_about_it_too(tmp_path: Path) -> None:
+    a = run(tmp_path, "Realisasi anggaran hingga 19 Juli 2020 sudah sebesar 49,13 persen. Realisasi tersebut terdiri "
+                      "atas 47,73 persen dari Direktorat Rehabilitasi Sosial Anak.")
+    found = figures(a)
+    assert objects(a, found[Decimal("49.13")], KG.referenceYear) == {"2020"}
+    assert objects(a, found[Decimal("47.73")], KG.referenceYear) == {"2020"}
+
+
+def test_the_date_of_an_event_is_no_reference_year_of_its_figures(tmp_path: Path) -> None:
+    a = run(tmp_path, "Pada 6 Desember 2021 tim membagikan 50 paket alat kebersihan diri.")
+    assert objects(a, figures(a)[Decimal(50)], KG.referenceYear) == set()

@@ -89,14 +89,15 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
         a.add(key, SDO.unitText, Literal(unit, lang="id"), sentence, [m], "figure-unit")
     if counted:
         a.add(key, KG.counts, Literal(counted, lang="id"), sentence, [m], "figure-counted-noun")
-    years = [y for y in a.in_sentence(sentence, "year")]
+    years = _years(a, sentence)
     if years:
-        a.add(key, KG.referenceYear, Literal(str(years[0].attrs["year"]), datatype=XSD.gYear), sentence, [years[0], m], "figure-year-in-sentence")
+        a.add(key, KG.referenceYear, Literal(str(years[0][1]), datatype=XSD.gYear), sentence, [years[0][0], m],
+              "figure-year-in-sentence")
     elif CONTINUES.match(sentence.text) and sentence.index > 0:
-        before = a.in_sentence(a.sentences[sentence.index - 1], "year")  # "… Tahun 2020 … 123.500 orang. Namun realisasinya …"
+        before = _years(a, a.sentences[sentence.index - 1])  # "… Tahun 2020 … 123.500 orang. Namun realisasinya …"
         if before:
-            a.add(key, KG.referenceYear, Literal(str(before[0].attrs["year"]), datatype=XSD.gYear), sentence,
-                  [before[0], m], "figure-year-of-continued-sentence")
+            a.add(key, KG.referenceYear, Literal(str(before[0][1]), datatype=XSD.gYear), sentence,
+                  [before[0][0], m], "figure-year-of-continued-sentence")
     rate = RATE_AFTER.match(a.norm.text[m.end:m.end + 40])
     if rate:
         period = PERIODS[rate.group("unit").lower()]
@@ -121,6 +122,17 @@ COPULA = re.compile(r" (?:merupakan|adalah|ialah)\b")
 #: an organisation after a preposition is where something comes from or goes through ("terdata dari KBRI",
 #: "melalui Direktorat …"), not the topic a later figure of the sentence describes; money "dari KOICA" is the giver's
 OBLIQUE = re.compile(r"\b(?:dari|oleh|melalui|kepada|ke)\s+$")
+
+
+UNTIL = re.compile(r"\b(?:hingga|sampai(?: dengan)?|s\.d\.?|sd)(?: tanggal)? $")
+
+
+def _years(a: Analysis, sentence: Sentence) -> list[tuple[Mention, int]]:
+    """The years a sentence names: "Tahun 2020", or the year of the date a running total is counted up to
+    when it names no year alone ("hingga 19 Juli 2020 sudah sebesar 49,13 persen")."""
+    years = [(y, y.attrs["year"]) for y in a.in_sentence(sentence, "year")]
+    return years or [(d, d.attrs["date"].year) for d in a.in_sentence(sentence, "date")
+                     if "date" in d.attrs and UNTIL.search(a.norm.text[max(sentence.start, d.start - 16):d.start])]
 
 
 def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
