@@ -182,7 +182,8 @@ def entity_table(mentions: list[Mention], lexicon: Lexicon | None = None) -> dic
                 known = lex.find_place(local)  # districts and villages are not in the gazetteer
                 entity.label_en = known.name_en if known else mention.label
             elif mention.kind == "program":
-                entity.label_en = lex.program(local).name_en
+                known_programme = lex.find_program(local)  # a programme the release names in its own way has none
+                entity.label_en = known_programme.name_en if known_programme else ""
             elif mention.kind == "org" and (org := lex.organisation(local)):
                 entity.label_en = org.name_en
             table[mention.key] = entity

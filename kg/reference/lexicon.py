@@ -129,8 +129,8 @@ class Lexicon:
     def find_role(self, key: str) -> Role | None:
         return next((r for r in self.roles if r.key == key), None)
 
-    def program(self, key: str) -> Program:
-        return next(p for p in self.programs if p.key == key)
+    def find_program(self, key: str) -> Program | None:
+        return next((p for p in self.programs if p.key == key), None)
 
     def place_by_name(self, name: str) -> Place | None:
         """Exact name or alias, case-insensitive ("Propinsi" spelt as "Provinsi")."""
