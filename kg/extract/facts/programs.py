@@ -20,8 +20,9 @@ from kg.graph.vocab import KG, ORG, RDF, SDO, SKOS
 APPROACHES = re.compile(r"\bpendekatan,?\s+(?:yakni|yaitu|meliputi|antara lain|:)\s+(?P<list>[a-z][a-z ,-]*?(?:,? dan [a-z-]+))")
 PROVIDES = re.compile(r"\b(?:me\w+kan|mengelola|menjalankan|menggelar|melalui|menyelenggarakan)\b")
 PURPOSE = re.compile(r"^\s+untuk\s+(?P<purpose>[a-z][^,.;\"]*)")
-DIRECTIVE = re.compile(r"\barahan\s+$")
-GIVES_DIRECTIVE = re.compile(r"^\s+(?:memberikan|menyampaikan|memberi)\s+arahan\b")
+DIRECTIVE = re.compile(r"\barahan\s+(?:(?:Bapak|Ibu|Pak|Bu)\.?\s+)?$")
+GIVES_DIRECTIVE = re.compile(r"^\s+(?:(?:memberikan|menyampaikan|memberi)\s+arahan|mengarahkan|menginstruksikan|"
+                             r"memerintahkan|menugaskan)\b")
 THIS_PROGRAM = re.compile(r"\bprogram ini\b")
 WE = re.compile(r"\b[Kk]ami\b")
 OWNER_AFTER = re.compile(r"(?: \([A-Za-z]{2,10}\))? (?=[A-Z])")
