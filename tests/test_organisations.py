@@ -156,3 +156,17 @@ def test_a_short_form_in_parentheses_stands_for_the_name_elsewhere_in_the_releas
     assert len(lc) == 3 and {m.key for m in lc} == {"org/library-of-congress"}
     about = {f.s for f in a.facts if f.p == KG.statisticOf and f.o == E("org/library-of-congress")}
     assert len(about) == 2
+
+
+@pytest.mark.parametrize("text, org, person", [
+    ("Delegasi berkunjung ke kantor Korean Association of Social Worker atau Lembaga Asosiasi Pekerja Sosial. "
+     "Hal itu disampaikan Ketua Lembaga Asosiasi Pekerja Sosial Shin Young Joo.",
+     "org/korean-association-of-social-worker", "person/shin-young-joo"),
+    ("Tim bertemu Korean National Council of Social Welfare yang dikenal sebagai Dewan Nasional Kesejahteraan Sosial. "
+     "Sambutan diberikan Ketua Dewan Nasional Kesejahteraan Sosial Kim Min Jae.",
+     "org/korean-national-council-of-social-welfare", "person/kim-min-jae"),
+])
+def test_another_name_given_to_an_organisation_names_it_again_later(text: str, org: str, person: str) -> None:
+    found = _triples(text)
+    posts = {o for s, p, o in found if s == E(person) and p == ORG.holds}
+    assert {o for s, p, o in found if s in posts and p == ORG.postIn} == {E(org)}

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kg.extract import areas, enumerations, non_figures, programme_names, quotations
+from kg.extract import areas, enumerations, non_figures, org_aliases, programme_names, quotations
 from kg.extract.numbers import DOLLARS, NUMERAL, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
@@ -125,6 +125,7 @@ class MentionFinder:
         names = sorted([m for m in names if not any(m is a for a in absorbed)] + listed, key=lambda m: m.start)
         enumerations.retype_places(text, names, self.lex)
         names = sorted(names + programme_names.find(text, names), key=lambda m: m.start)
+        names = sorted(names + org_aliases.find(text, names), key=lambda m: m.start)
         roles = [r for r in (self._trim_role(m, names, text) for m in self._role_mentions(text)) if r]
         people = self._people.find(text, names, roles)
         taken = names + roles + people
