@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kg.extract import areas, enumerations, non_figures, org_aliases, programme_names, quotations
+from kg.extract import areas, enumerations, foreign_places, non_figures, org_aliases, programme_names, quotations
 from kg.extract.numbers import DOLLARS, NUMERAL, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
@@ -126,6 +126,7 @@ class MentionFinder:
         enumerations.retype_places(text, names, self.lex)
         names = sorted(names + programme_names.find(text, names), key=lambda m: m.start)
         names = sorted(names + org_aliases.find(text, names), key=lambda m: m.start)
+        names = sorted(names + foreign_places.find(text, names, self.lex), key=lambda m: m.start)
         roles = [r for r in (self._trim_role(m, names, text) for m in self._role_mentions(text)) if r]
         people = self._people.find(text, names, roles)
         taken = names + roles + people
@@ -198,6 +199,11 @@ class MentionFinder:
                     place = (self.lex.place_by_name(f"{level} {named}") if level else None) or self.lex.place_by_name(named)
                     if place:
                         end = match.start("place") + len(named)
+                        break
+                for n in range(len(words), 0, -1) if place is None and pattern.parent == "kementerian-luar-negeri" else ():
+                    place = self.lex.vouched_town(" ".join(words[:n]))  # "KJRI Kuching": a mission names its town
+                    if place:
+                        end = match.start("place") + len(" ".join(words[:n]))
                         break
                 if place is None:
                     return None

