@@ -52,3 +52,9 @@ def test_an_opening_mark_without_a_speech_verb_opens_no_quotation() -> None:
 def test_a_closed_quotation_is_one_quotation() -> None:
     text = 'Ia menyampaikan "kami siap memberikan pelayanan," ujar Harry Hikmat.'
     assert len(find_quotes(text)) == 1
+
+
+def test_a_capitalised_verb_of_saying_after_the_closing_mark() -> None:
+    text = ('Tim Kemensos menjemput para pekerja migran. "Langkah kedepannya akan dilakukan asesmen lebih lanjut" '
+            "Ujar Firmansyah Arifin")
+    assert _speakers(text) == ["person/firmansyah-arifin"]

@@ -11,7 +11,7 @@ from kg.extract.facts.base import Analysis
 from kg.graph.vocab import KG, RDF, SDO
 
 SPEECH_VERB = r"(?:kata|ujar|tambah|pesan|tutur|jelas|ungkap|harap|imbuh|tegas|sebut|ucap|terang)"
-AFTER = re.compile(rf"^[,.]?\s*{SPEECH_VERB}(?:(?P<nya>nya)\b| (?P<pronoun>dia|ia|beliau)\b)?")
+AFTER = re.compile(rf"^[,.]?\s*(?i:{SPEECH_VERB})(?:(?P<nya>nya)\b| (?P<pronoun>dia|ia|beliau)\b)?")
 BEFORE_INDIRECT = re.compile(r"^,?\s*(?:juga\s+)?(?:menyampaikan|menyatakan|mengatakan|berkata|mengungkapkan|menegaskan|menjelaskan|menuturkan)\b")
 BEFORE = re.compile(r"(?:menyampaikan|menyatakan|mengatakan|berkata|mengungkapkan|menegaskan|menjelaskan)(?: bahwa)?,?\s*$")
 
