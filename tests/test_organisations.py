@@ -170,3 +170,14 @@ def test_another_name_given_to_an_organisation_names_it_again_later(text: str, o
     found = _triples(text)
     posts = {o for s, p, o in found if s == E(person) and p == ORG.holds}
     assert {o for s, p, o in found if s in posts and p == ORG.postIn} == {E(org)}
+
+
+@pytest.mark.parametrize("text, programme, providers", [
+    ('Kementerian Sosial RI melalui Balai "Margo Laras" Pati melaksanakan kegiatan respon kedaruratan dan layanan '
+     "dukungan psikososial.", "program/layanan-dukungan-psikososial", {"org/kementerian-sosial", "org/balai-margolaras"}),
+    ("Kementerian Sosial melalui Direktorat Rehabilitasi Sosial Anak menggelar Sosialisasi Program ATENSI di Bali.",
+     "program/atensi", {"org/kementerian-sosial", "org/direktorat-rehabilitasi-sosial-anak"}),
+])
+def test_a_ministry_runs_a_programme_through_its_unit(text: str, programme: str, providers: set[str]) -> None:
+    found = _triples(text)
+    assert {o for s, p, o in found if s == E(programme) and p == SDO.provider} == {E(key) for key in providers}

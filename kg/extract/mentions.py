@@ -95,9 +95,11 @@ class MentionFinder:
             for name in (prog.name, *prog.aliases):
                 self._names[name] = ("program", f"program/{prog.key}", prog.name, "Program")
         self._gazetteer = re.compile(rf"(?<![\w-])(?:{_alternation(self._names)})(?![\w-])")
-        # "Kementerian sosial", "pusat data dan informasi": the name of an organisation of several words
-        # in any case after its first letter (a single word in lower case is a common word: "malang")
-        self._org_names_folded = {n.casefold(): n for n, v in self._names.items() if v[0] == "org" and " " in n}
+        # "Kementerian sosial", "pusat data dan informasi", "layanan dukungan psikososial": the name of an
+        # organisation of several words, or of a programme of three or more, in any case after its first letter
+        # (a single word in lower case is a common word: "malang"; so are two of a programme: "bantuan sosial")
+        self._org_names_folded = {n.casefold(): n for n, v in self._names.items()
+                                  if (v[0] == "org" and " " in n) or (v[0] == "program" and n.count(" ") >= 2)}
         self._org_names_any_case = re.compile(
             rf"(?<![\w-])(?i:{_alternation(self._org_names_folded)})(?![\w-])")
         self._roles: dict[str, str] = {}

@@ -57,6 +57,11 @@ def _providers(a: Analysis, sentence, here, programs) -> None:  # type: ignore[n
                 and PROVIDES.search(a.norm.text[m.end:program.start]) and not re.search(r'[,"]', a.norm.text[m.end:program.start])]
         if orgs and not any(p.kind == "person" and p.attrs.get("chain") for p in here if orgs[-1].start <= p.start < program.start):
             a.add(program.key, SDO.provider, orgs[-1].key, sentence, [orgs[-1], program], "organisation-verb-programme")
+            through = [m for m in here if m.kind == "org" and m.end <= orgs[-1].start
+                       and re.fullmatch(r" (?:RI )?melalui ", a.norm.text[m.end:orgs[-1].start])]
+            for acting in through:  # "Kementerian Sosial RI melalui Balai …": the ministry runs it through its unit
+                a.add(program.key, SDO.provider, acting.key, sentence, [acting, orgs[-1], program],
+                      "organisation-through-unit-verb-programme")
             continue
         after = re.match(r"\s+dari\s+", a.norm.text[program.end:program.end + 8])
         nxt = [m for m in here if m.kind == "org" and m.start >= program.end]
