@@ -181,3 +181,18 @@ def test_another_name_given_to_an_organisation_names_it_again_later(text: str, o
 def test_a_ministry_runs_a_programme_through_its_unit(text: str, programme: str, providers: set[str]) -> None:
     found = _triples(text)
     assert {o for s, p, o in found if s == E(programme) and p == SDO.provider} == {E(key) for key in providers}
+
+
+@pytest.mark.parametrize("text, unit, parent", [
+    ("Direktorat Rehabilitasi Sosial Lanjut Usia menggelar pelatihan bagi pendamping.",
+     "org/direktorat-rehabilitasi-sosial-lanjut-usia", "org/direktorat-jenderal-rehabilitasi-sosial"),
+    ("Direktorat Jaminan Sosial Keluarga menyalurkan bantuan.", "org/direktorat-jaminan-sosial-keluarga",
+     "org/kementerian-sosial"),
+    ("Informasi diterima Direktorat Pelindungan WNI dari perwakilan di luar negeri.", "org/direktorat-pelindungan-wni", None),
+    ("Data dihimpun Direktorat Kesehatan Jiwa bersama dinas.", "org/direktorat-kesehatan-jiwa", None),
+])
+def test_a_directorate_outside_the_ministrys_fields_is_not_its_unit(text: str, unit: str, parent: str | None) -> None:
+    found = _triples(text)
+    assert (E(unit), RDF.type, KG.OrganisationalUnit) in found
+    parents = {o for s, p, o in found if s == E(unit) and p == ORG.unitOf}
+    assert parents == ({E(parent)} if parent else set())
