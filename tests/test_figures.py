@@ -210,3 +210,19 @@ def test_a_running_total_up_to_a_date_has_that_year_and_the_sentence_going_on_ab
 def test_the_date_of_an_event_is_no_reference_year_of_its_figures(tmp_path: Path) -> None:
     a = run(tmp_path, "Pada 6 Desember 2021 tim membagikan 50 paket alat kebersihan diri.")
     assert objects(a, figures(a)[Decimal(50)], KG.referenceYear) == set()
+
+
+def test_an_age_in_parentheses_after_a_name_describes_that_person(tmp_path: Path) -> None:
+    a = run(tmp_path, "Ibu Sarinah merawat anaknya bernama Adam (12) dan cucunya Budi Santoso (7 tahun).")
+    found = figures(a)
+    for value, person in ((Decimal(12), "person/adam"), (Decimal(7), "person/budi-santoso")):
+        assert objects(a, found[value], KG.counts) == {"umur"}
+        assert {o.rsplit("/id/", 1)[1] for o in objects(a, found[value], KG.statisticOf)} == {person}
+
+
+def test_a_figure_in_a_sentence_a_person_opens_describes_that_person_unless_they_report_it(tmp_path: Path) -> None:
+    a = run(tmp_path, "Ayu Larasati merupakan seorang mantan pekerja migran. Ayu Larasati bekerja dengan pendapatan "
+                      "40 ringgit per hari. Ayu Larasati mengatakan 300 pekerja lain bernasib sama.")
+    found = figures(a)
+    assert {o.rsplit("/id/", 1)[1] for o in objects(a, found[Decimal(40)], KG.statisticOf)} == {"person/ayu-larasati"}
+    assert objects(a, found[Decimal(300)], KG.statisticOf) == set()

@@ -100,3 +100,15 @@ def test_names_after_a_kinship_noun_are_people(finder: MentionFinder, text: str,
 def test_a_place_or_an_organisation_after_a_kinship_noun_is_no_person(finder: MentionFinder) -> None:
     text = "Program untuk anak Indonesia dan anak Sekolah Rakyat, yakni disabilitas, anak, Narkotika dan lansia."
     assert people(finder, text) == {}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Ayu Larasati merupakan seorang mantan Tenaga Kerja Indonesia dari Malaysia.", "Ayu Larasati"),
+    ("Menurut warga, Sumarni adalah salah seorang penyintas erupsi.", "Sumarni"),
+])
+def test_a_name_the_copula_describes_as_someone_is_a_person(finder: MentionFinder, text: str, name: str) -> None:
+    assert set(people(finder, text)) == {name}
+
+
+def test_an_organisation_described_with_seorang_is_no_person(finder: MentionFinder) -> None:
+    assert people(finder, "Kementerian Sosial merupakan seorang mitra bagi daerah.") == {}

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable
 
-from kg.extract import areas, enumerations, foreign_places, non_figures, org_aliases, programme_names, quotations
+from kg.extract import ages, areas, enumerations, foreign_places, non_figures, org_aliases, programme_names, quotations
 from kg.extract.numbers import DOLLARS, NUMERAL, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
@@ -134,6 +134,7 @@ class MentionFinder:
         taken = names + roles + people
         dates = self._dates(text)
         quantities = [q for q in (self._clear_of(m, taken, text) for m in self._quantities(text, dates)) if q]
+        quantities += ages.find(text, people)
         quotes = [q for q in quotations.find(text) if not any(n.start <= q.start and q.end <= n.end for n in names)]
         return sorted(taken + dates + quantities + quotes, key=lambda m: (m.start, -m.end))
 

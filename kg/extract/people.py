@@ -39,6 +39,8 @@ SAYS = re.compile(r"(?:[\",] ?|^)(?:[Kk]ata|[Uu]jar|[Uu]ngkap|[Uu]cap|[Tt]utur|[
 #: kinship nouns before names: "memiliki 2 orang anak Sulianto dan Agus Rudi Hartono", "istrinya Siti Aminah"
 KINSHIP = re.compile(r"\b(?:anak|putra|putri|istri|suami|ayah|cucu|adik|kakak|orang tua)(?:nya)?"
                      r"(?: (?:bernama|yaitu|yakni))? (?=[A-Z])")
+#: "<name> merupakan seorang …": the copula and the classifier of people (Tata Bahasa Baku: "seorang")
+SOMEONE = re.compile(r" (?:merupakan|adalah|ialah) (?:seorang|salah seorang)\b")
 LIST_NEXT = re.compile(r"(?:,? dan |, )(?=[A-Z])")
 HONORIFIC_CUE = re.compile(r"\b(?:(?:Bapak|Ibu|Pak|Bu|Sdr|Sdri)\.? (?!Kota\b|Negara\b|Pertiwi\b)|(?:Mr|Mrs|Ms)\.? )(?=[A-Z])")
 
@@ -111,6 +113,7 @@ class PeopleFinder:
                 person.attrs.update({"chain": chain, "rule": "name-selaku-title"})
                 people.append(person)
         people += self._apposition(text, roles, names, people)
+        people += self._described_as_someone(text, names + roles, people)
         taken = blocked + people
         for cue, rule in ((SAYS, "name-after-verb-of-saying"), (HONORIFIC_CUE, "name-after-honorific")):
             for match in cue.finditer(text):
@@ -121,6 +124,21 @@ class PeopleFinder:
                     taken.append(person)
         people += self._kin(text, taken)
         return people
+
+    def _described_as_someone(self, text: str, blocked: list[Mention], people: list[Mention]) -> list[Mention]:
+        """"Ayu Larasati merupakan seorang mantan TKI": a name the copula describes as "seorang" (the
+        classifier of a person) is a person."""
+        found: list[Mention] = []
+        for match in SOMEONE.finditer(text):
+            before = text[max(0, match.start() - 60):match.start()]
+            names = list(NAME_RE.finditer(before))
+            if not names or names[-1].end() != len(before):
+                continue
+            person = self._name_at(text, match.start() - len(before) + names[-1].start(), blocked)
+            if person and person.end == match.start() and not any(person.overlaps(p) for p in people + found):
+                person.attrs["rule"] = "name-described-as-someone"
+                found.append(person)
+        return found
 
     def _kin(self, text: str, taken: list[Mention]) -> list[Mention]:
         """Names after a kinship noun, and the names listed with the first ("anak Sulianto dan Agus")."""

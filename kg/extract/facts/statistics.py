@@ -127,6 +127,11 @@ OBLIQUE = re.compile(r"\b(?:dari|oleh|melalui|kepada|ke)\s+$")
 UNTIL = re.compile(r"\b(?:hingga|sampai(?: dengan)?|s\.d\.?|sd)(?: tanggal)? $")
 
 
+#: a person who reports a figure is not what it describes: "Harry mengatakan, 3.000 kejadian …"
+REPORTS = re.compile(r"(?:,? (?:juga|pun|kemudian|lalu))?,? (?:mengatakan|menyampaikan|menjelaskan|menyebut(?:kan)?|"
+                     r"melaporkan|mengungkapkan|menegaskan|menuturkan|memaparkan|menyatakan|berkata|bilang)\b")
+
+
 def _years(a: Analysis, sentence: Sentence) -> list[tuple[Mention, int]]:
     """The years a sentence names: "Tahun 2020", or the year of the date a running total is counted up to
     when it names no year alone ("hingga 19 Juli 2020 sudah sebesar 49,13 persen")."""
@@ -138,6 +143,9 @@ def _years(a: Analysis, sentence: Sentence) -> list[tuple[Mention, int]]:
 def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
     """What the figure describes: "program ini" is the last programme named; otherwise the nearest
     organisation or programme before it in the sentence."""
+    if "of" in m.attrs:  # "Adam (12)": an age describes the person it follows
+        m.attrs["of"].attrs.setdefault("about-rule", "figure-age-of-person")
+        return m.attrs["of"]
     before_text = a.norm.text[sentence.start:m.start]
     if THIS.search(before_text):
         candidates = [x for x in a.before(m.start, "program", "org") if x.kind == "program" or "perusahaan" in before_text]
@@ -167,6 +175,10 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
             and (m.kind == "money" or not OBLIQUE.search(a.norm.text[max(sentence.start, x.start - 8):x.start]))]
     if near:
         return near[-1]
+    subject = next((x for x in a.in_sentence(sentence, "person") if x.start == sentence.start and x.end <= m.start), None)
+    if subject and not REPORTS.match(a.norm.text, subject.end):  # "Ayu kemudian bekerja … dengan pendapatan 40 …"
+        subject.attrs.setdefault("about-rule", "figure-of-sentence-subject-person")
+        return subject
     topic = LOCATIVE_TOPIC.match(sentence.text)
     place = next((x for x in a.in_sentence(sentence, "place") if topic and x.start == sentence.start + topic.start(1)), None)
     if place and place.end <= m.start:  # "Di Korea, terdapat sebanyak 1,4 juta Pekerja Sosial"
