@@ -226,3 +226,12 @@ def test_a_figure_in_a_sentence_a_person_opens_describes_that_person_unless_they
     found = figures(a)
     assert {o.rsplit("/id/", 1)[1] for o in objects(a, found[Decimal(40)], KG.statisticOf)} == {"person/ayu-larasati"}
     assert objects(a, found[Decimal(300)], KG.statisticOf) == set()
+
+
+def test_a_foreign_currency_named_by_one_word_and_a_hyphenated_range(tmp_path: Path) -> None:
+    a = run(tmp_path, "Ia bekerja dengan pendapatan 40-60 ringgit/hari, lalu menabung 5.000 yen dan 2.000 baht. "
+                      "Pandemi COVID-19 melanda.")
+    found = figures(a)
+    assert {value: objects(a, key, SDO.unitCode) for value, key in found.items()} == {
+        Decimal(40): {"MYR"}, Decimal(60): {"MYR"}, Decimal(5000): {"JPY"}, Decimal(2000): {"THB"}}
+    assert objects(a, found[Decimal(60)], KG.period) == {"P1D"}

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from kg.extract import ages, areas, enumerations, foreign_places, non_figures, org_aliases, programme_names, quotations
-from kg.extract.numbers import DOLLARS, NUMERAL, parse_dollars, parse_money, parse_number, parse_numeral
+from kg.extract.numbers import DOLLARS, NUMERAL, currency_code, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.people import NOT_NAME_START, PeopleFinder, one_edit
 from kg.extract.spans import Mention
 from kg.graph.iri import org_key, slugify
@@ -346,7 +346,7 @@ class MentionFinder:
         qualifier = rf"(?:(?P<qual>{'|'.join(QUALIFIERS)}) )?"
         money = re.compile(rf"{qualifier}(?P<num>Rp\.? ?(?:{NUMERAL})(?:,-)?(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?)", re.IGNORECASE)
         percent = re.compile(rf"{qualifier}(?P<num>{NUMERAL}) ?(?:%|persen\b)")
-        number = re.compile(rf"{qualifier}(?<![\w/,-])(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,-]|,\d| ?%| ?persen)", re.IGNORECASE)
+        number = re.compile(rf"{qualifier}(?<![\w/,])(?<![^\d\s]-)(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,]|-(?!\d)|,\d| ?%| ?persen)", re.IGNORECASE)
         for match in money.finditer(text):
             found.append(self._quantity("money", match, parse_money(match.group("num")), text, unit="rupiah"))
         for match in re.finditer(rf"{qualifier}(?P<num>{DOLLARS})", text, re.IGNORECASE):
@@ -385,7 +385,11 @@ class MentionFinder:
             if non_figures.reason(text, start, match.end(), match.end() + (len(noun) + 1 if noun else 0),
                                   raw[0].isalpha(), noun, self._coordinated_day_re):
                 continue
-            found.append(self._quantity("number", match, value, text, counted=noun))
+            word = re.split(r"[ /]", noun)[0]
+            currency = currency_code(word) if noun else ""  # "40-60 ringgit/hari"
+            found.append(self._quantity("money", match, value, text, unit=word) if currency
+                         else self._quantity("number", match, value, text, counted=noun))
+            found[-1].attrs.update({"currency": currency} if currency else {})
         return found
 
     def _quantity(self, kind: str, match: re.Match[str], value: Decimal, text: str, unit: str = "", counted: str = "") -> Mention:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import pycountry
 
 UNITS = {
     "nol": 0, "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
@@ -99,3 +102,23 @@ def parse_dollars(text: str) -> Decimal:
 
 def is_integral(value: Decimal) -> bool:
     return value == value.to_integral_value()
+
+
+#: ISO 4217 codes that are funds or units of account, not what a price is paid in
+_NOT_TENDER = {"CHE", "CHW", "COU", "XAD", "BOV", "CLF", "MXV", "USN", "UYI", "UYW"}
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> dict[str, str]:
+    """The last word of an ISO 4217 currency's name (pycountry) → its code, for the words that name one
+    currency: "ringgit" MYR, "yen" JPY, "baht" THB, "euro" EUR ("dollar" and "won" name several)."""
+    codes: dict[str, set[str]] = {}
+    for currency in pycountry.currencies:
+        if currency.alpha_3 not in _NOT_TENDER and not currency.alpha_3.startswith("X"):
+            codes.setdefault(currency.name.split(" ")[-1].lower(), set()).add(currency.alpha_3)
+    return {word: next(iter(found)) for word, found in codes.items() if len(found) == 1 and word != "rupiah"}
+
+
+def currency_code(word: str) -> str:
+    """The ISO 4217 code of a foreign currency named by one word ("ringgit" → "MYR"), or ""."""
+    return _currencies().get(word.lower(), "")

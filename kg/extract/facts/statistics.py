@@ -24,7 +24,7 @@ PER_PERIOD = re.compile(r"\b(?:dalam|per|setiap|tiap) (?:satu )?(?P<unit>hari|mi
                         r"\bse(?P<short>hari|minggu|pekan|bulan|tahun)\b", re.IGNORECASE)
 NAMED_AS = re.compile(r"^ (?:[a-z]+ ){0,4}?(?:yang )?(?:disebut|dinamakan|bernama|dikenal sebagai) ")
 # "Rp 20.000,- hingga Rp30.000,-/ hari", "5 juta per bulan": a rate right after the figure (or its range)
-RATE_AFTER = re.compile(r"^(?:,-)?(?:\s*(?:hingga|sampai|-)\s*(?:Rp\.?\s*)?[\d.,]+(?:,-)?)?\s*(?:/|per\b|setiap\b|tiap\b)\s*"
+RATE_AFTER = re.compile(r"^(?:,-)?(?:\s*(?:hingga|sampai|-)\s*(?:Rp\.?\s*)?[\d.,]+(?:,-)?)?(?: [a-z]+(?=/))?\s*(?:/|per\b|setiap\b|tiap\b)\s*"
                         r"(?P<unit>hari|minggu|pekan|bulan|tahun)\b", re.IGNORECASE)
 PERIODS = {"hari": "P1D", "minggu": "P1W", "pekan": "P1W", "bulan": "P1M", "tahun": "P1Y"}
 WHOLE = re.compile(r"^\s*dari (?:total |jumlah |sebanyak |seluruh )?(?P<noun>[a-z][a-z ]*?)? ?$")
