@@ -21,7 +21,7 @@ STOP_WORDS = {"Tahun", "Semester", "Kemensos", "Kementerian", "RI"}
 INDONESIAN = re.compile(rf"\b[Pp]rogram (?P<name>{NAME})")
 #: English puts the name before "Program" ("Cooperative Acquisitions Program"); Indonesian after it
 #: ("Sosialisasi Program ATENSI" is a briefing on ATENSI, "Target Program …" a target)
-ENGLISH = re.compile(rf"\b(?:the )?(?P<name>(?:[A-Z][\w-]* ){{1,5}}Program(?:me)?)\b(?! [A-Z])")
+ENGLISH = re.compile(r"\b(?:the )?(?P<name>(?:[A-Z][\w-]* ){1,5}Program(?:me)?)\b(?! [A-Z])")
 #: "Bidang Pengembangan SDM dan Program": "Program" ends the field of a title, not a programme's name
 FIELD_OF_TITLE = re.compile(r"\bBidang(?: [A-Z][\w-]*)+ dan $")
 NAMED = re.compile(rf"\b(?:layanan|program|kegiatan|inisiatif)(?: yang)? (?:diberi nama|bernama|dinamai|disebut) "
