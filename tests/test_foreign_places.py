@@ -42,3 +42,16 @@ def test_a_consulate_named_by_a_town_the_gazetteer_leaves_out() -> None:
     assert {o for s, p, o in found if s == E("org/kjri-kuching") and p == KG.basedIn} == \
         {E("place/kuching"), E("place/malaysia")}
     assert (E("place/kuching"), RDFS.label, next(o for s, p, o in found if s == E("place/kuching") and p == RDFS.label)) in found
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Delegasi berkunjung ke Provinsi Gyeonggi, Korea Selatan.", "place/provinsi-gyeonggi"),
+    ("Pekerja migran dipulangkan dari Negara Bagian Sabah, Malaysia.", "place/negara-bagian-sabah"),
+])
+def test_a_province_or_state_abroad_named_with_its_word(text: str, key: str) -> None:
+    assert (E(key), RDF.type, KG.Province) in _triples(text)
+
+
+def test_a_province_word_before_a_name_no_country_divides_by_is_no_place() -> None:
+    places = {m.key for m in finder().find("Kerja sama Provinsi Sejahtera dimulai.") if m.kind == "place"}
+    assert places == set()
