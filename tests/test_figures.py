@@ -235,3 +235,11 @@ def test_a_foreign_currency_named_by_one_word_and_a_hyphenated_range(tmp_path: P
     assert {value: objects(a, key, SDO.unitCode) for value, key in found.items()} == {
         Decimal(40): {"MYR"}, Decimal(60): {"MYR"}, Decimal(5000): {"JPY"}, Decimal(2000): {"THB"}}
     assert objects(a, found[Decimal(60)], KG.period) == {"P1D"}
+
+
+def test_a_count_measured_by_a_classifier_counts_the_noun_it_totals(tmp_path: Path) -> None:
+    a = run(tmp_path, "Perusahaan itu mempekerjakan 48 penyandang disabilitas dari total karyawan 160 orang. "
+                      "Tercatat jumlah pengungsi 470 jiwa.")
+    found = figures(a)
+    assert objects(a, found[Decimal(160)], KG.counts) == {"karyawan"}
+    assert objects(a, found[Decimal(470)], KG.counts) == {"pengungsi"}
