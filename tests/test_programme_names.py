@@ -29,6 +29,8 @@ def test_a_programme_named_by_the_forms_releases_use(text: str, key: str) -> Non
     "Kemensos menggelar Sosialisasi Program ATENSI di Bali.",
     "Turut hadir SKM Bidang Pengembangan SDM dan Program Suhadi Lili di Fukuoka.",
     "Kemensos meluncurkan Program ABC untuk remaja.",
+    "Mahasiswa Program Studi Pekerjaan Sosial Poltekesos hadir.",
+    "Dinas menyusun Program Kerja Tahun 2023.",
 ])
 def test_no_programme_where_the_words_name_something_else(text: str) -> None:
     assert not [key for key in _programmes(text) if key not in ("program/atensi",)]

@@ -18,6 +18,9 @@ WORD = r"(?:[A-Z][\w-]*|COVID-19|Covid-19|\d+(?:\.\d+)?)"
 JOINER = r"(?:dan|bagi|untuk|for|the|of|and|against|through|to|in|on)"
 NAME = rf"{WORD}(?: (?:{JOINER} ){{0,2}}{WORD})*"
 STOP_WORDS = {"Tahun", "Semester", "Kemensos", "Kementerian", "RI"}
+#: "Program Studi Pekerjaan Sosial" is a degree course, "Program Kerja" a work plan (KBBI: program studi,
+#: program kerja), "Program Magister …" a degree: none is a programme of the ministry
+NOT_PROGRAMMES = {"Studi", "Kerja", "Magister", "Doktor", "Sarjana", "Diploma", "Pascasarjana", "Profesi"}
 INDONESIAN = re.compile(rf"\b[Pp]rogram (?P<name>{NAME})")
 #: English puts the name before "Program" ("Cooperative Acquisitions Program"); Indonesian after it
 #: ("Sosialisasi Program ATENSI" is a briefing on ATENSI, "Target Program …" a target)
@@ -65,6 +68,8 @@ def _mention(text: str, match: re.Match[str], taken: list[Mention], start: int |
     while words and re.fullmatch(JOINER, words[-1]):
         words.pop()
     name = " ".join(words)
+    if words and words[0] in NOT_PROGRAMMES:
+        return None
     if not words or (len(words) == 1 and (len(name) < 6 or name.isupper())):
         return None
     span_start = name_start if start is None else start
