@@ -64,3 +64,9 @@ def test_organisations_acting_together_cooperate_on_the_activity(sentence: str, 
 
 def test_a_person_acting_with_an_organisation_is_no_joint_work_of_organisations() -> None:
     assert _topics_and_partners("Menteri Sosial Tri Rismaharini bersama Sentra Handayani menyalurkan bantuan.") == (set(), set())
+
+
+def test_joint_work_stops_where_a_clause_says_what_the_activity_can_do() -> None:
+    text = ("Kemensos bersama Badan Nasional Penanggulangan Bencana mendirikan dapur umum yang mampu memproduksi "
+            "6.000 nasi bungkus setiap hari.")
+    assert _topics_and_partners(text)[0] == {"dapur umum"}

@@ -243,3 +243,8 @@ def test_a_count_measured_by_a_classifier_counts_the_noun_it_totals(tmp_path: Pa
     found = figures(a)
     assert objects(a, found[Decimal(160)], KG.counts) == {"karyawan"}
     assert objects(a, found[Decimal(470)], KG.counts) == {"pengungsi"}
+
+
+def test_a_running_total_up_to_a_date_opening_the_sentence(tmp_path: Path) -> None:
+    a = run(tmp_path, "Hingga 19 Maret 2024, tercatat 21.000 jiwa mengungsi.")
+    assert objects(a, figures(a)[Decimal(21_000)], KG.referenceYear) == {"2024"}

@@ -112,3 +112,17 @@ def test_a_name_the_copula_describes_as_someone_is_a_person(finder: MentionFinde
 
 def test_an_organisation_described_with_seorang_is_no_person(finder: MentionFinder) -> None:
     assert people(finder, "Kementerian Sosial merupakan seorang mitra bagi daerah.") == {}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Salah satu pengungsi, Siti Aminah (54), merupakan seorang buruh tani.", "Siti Aminah"),
+    ("Bantuan diterima Budi Santoso (usia 67) di rumahnya.", "Budi Santoso"),
+    ("Bupati Demak Eisti'anah menyampaikan terima kasih.", "Eisti'anah"),
+])
+def test_a_name_with_an_age_in_parentheses_or_an_apostrophe_is_one_person(finder: MentionFinder, text: str,
+                                                                          name: str) -> None:
+    assert set(people(finder, text)) == {name}
+
+
+def test_one_capitalised_word_with_a_number_in_parentheses_is_no_person(finder: MentionFinder) -> None:
+    assert people(finder, "Kelompok Lansia (60) dan Balita (25) menerima makanan.") == {}

@@ -17,7 +17,7 @@ from kg.graph.iri import slugify
 from kg.reference.lexicon import Lexicon
 from kg.reference.wilayah import areas_named
 
-NAME_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?|[A-Z]\.(?:[A-Z]\.)*|[A-Z]{2,}[a-z]*)"
+NAME_TOKEN = r"(?:[A-Z][a-z]+(?:-[A-Z]?[a-z]+|['\u2019][a-z]+)?|[A-Z]\.(?:[A-Z]\.)*|[A-Z]{2,}[a-z]*)"
 NAME_RE = re.compile(rf"(?:(?:[A-Z]\.)+ ?|I (?=[A-Z]))?{NAME_TOKEN}(?: {NAME_TOKEN}){{0,4}}")
 NOT_NAME_START = {"Dalam", "Di", "Saat", "Pada", "Dengan", "Kepada", "Untuk", "Hal", "Namun", "Tahun", "Yang",
                   "Sesuai", "Karena", "Ketika", "Setelah", "Sebelum", "Selain", "Sementara", "Menurut", "Atas", "Bagi",
@@ -28,7 +28,8 @@ NOT_NAME_START = {"Dalam", "Di", "Saat", "Pada", "Dengan", "Kepada", "Untuk", "H
 #: head nouns of organisation names ("Ketua Lembaga Asosiasi Pekerja Sosial …" names no person there)
 ORGANISATION_HEADS = {"Lembaga", "Asosiasi", "Yayasan", "Komisi", "Badan", "Dewan", "Kementerian", "Direktorat",
                       "Biro", "Pusat", "Bagian", "Perkumpulan", "Forum", "Ikatan", "Himpunan", "Persatuan",
-                      "Organisasi", "Universitas", "Politeknik", "Sekolah", "Panti", "Kantor", "Deputi", "Bidang"}
+                      "Organisasi", "Universitas", "Politeknik", "Sekolah", "Panti", "Kantor", "Deputi", "Bidang",
+                      "Kelompok"}
 LINKS = (" ", " (", ", ", " di ", " untuk ")
 HONORIFIC_WORDS = r"(?:Pak|Bu|Ibu|Bapak|Sdr|Sdri|Dr|Drs|Ir|Prof|H|Hj|Mr|Mrs|Ms)\.?"
 HONORIFICS = re.compile(rf"^(?:{HONORIFIC_WORDS} )+")
@@ -40,7 +41,9 @@ SAYS = re.compile(r"(?:[\",] ?|^)(?:[Kk]ata|[Uu]jar|[Uu]ngkap|[Uu]cap|[Tt]utur|[
 KINSHIP = re.compile(r"\b(?:anak|putra|putri|istri|suami|ayah|cucu|adik|kakak|orang tua)(?:nya)?"
                      r"(?: (?:bernama|yaitu|yakni))? (?=[A-Z])")
 #: "<name> merupakan seorang …": the copula and the classifier of people (Tata Bahasa Baku: "seorang")
-SOMEONE = re.compile(r" (?:merupakan|adalah|ialah) (?:seorang|salah seorang)\b")
+SOMEONE = re.compile(r"(?: \(\d{1,3}\),?)? (?:merupakan|adalah|ialah) (?:seorang|salah seorang)\b")
+#: "Siti Aminah (54)": Indonesian news gives a person's age in parentheses after the name
+AGED = re.compile(r" \((?:usia |umur )?(?P<age>\d{1,3})(?: (?:tahun|th|thn))?\)")
 LIST_NEXT = re.compile(r"(?:,? dan |, )(?=[A-Z])")
 HONORIFIC_CUE = re.compile(r"\b(?:(?:Bapak|Ibu|Pak|Bu|Sdr|Sdri)\.? (?!Kota\b|Negara\b|Pertiwi\b)|(?:Mr|Mrs|Ms)\.? )(?=[A-Z])")
 
@@ -114,6 +117,7 @@ class PeopleFinder:
                 people.append(person)
         people += self._apposition(text, roles, names, people)
         people += self._described_as_someone(text, names + roles, people)
+        people += self._aged(text, names + roles, people)
         taken = blocked + people
         for cue, rule in ((SAYS, "name-after-verb-of-saying"), (HONORIFIC_CUE, "name-after-honorific")):
             for match in cue.finditer(text):
@@ -137,6 +141,23 @@ class PeopleFinder:
             person = self._name_at(text, match.start() - len(before) + names[-1].start(), blocked)
             if person and person.end == match.start() and not any(person.overlaps(p) for p in people + found):
                 person.attrs["rule"] = "name-described-as-someone"
+                found.append(person)
+        return found
+
+    def _aged(self, text: str, blocked: list[Mention], people: list[Mention]) -> list[Mention]:
+        """A name of two words or more with an age in parentheses after it is a person's ("Siti Aminah (54)");
+        a single capitalised word is too often something else ("Lansia (60)")."""
+        found: list[Mention] = []
+        for age in AGED.finditer(text):
+            if not 0 < int(age.group("age")) <= 120:
+                continue
+            before = text[max(0, age.start() - 60):age.start()]
+            names = list(NAME_RE.finditer(before))
+            if not names or names[-1].end() != len(before) or " " not in names[-1].group(0):
+                continue
+            person = self._name_at(text, age.start() - len(before) + names[-1].start(), blocked)
+            if person and person.end == age.start() and not any(person.overlaps(p) for p in people + found):
+                person.attrs["rule"] = "name-with-age"
                 found.append(person)
         return found
 

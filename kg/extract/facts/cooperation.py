@@ -27,8 +27,10 @@ WE = re.compile(r"\b[Kk]ami\b")
 #: "bersama" joins co-agents of one verb: Tata Bahasa Baku Bahasa Indonesia, preposisi)
 TOGETHER = re.compile(r" bersama(?: dengan)? ")
 JOINT_VERB = re.compile(r"(?:(?:terus|telah|akan|juga|pun|secara bersama-sama|bersama-sama) )*"
-                        r"(?P<verb>me[a-z]+kan|me[a-z]+i|melakukan) (?P<topic>[a-z][^,.;\"]*)")
-JOINT_TOPIC_END = re.compile(r" (?:di (?=[A-Z])|(?:untuk|guna|agar|supaya|sehingga|serta|dan) )|\(")
+                        r"(?P<verb>me[a-z]+kan|me[a-z]+i|melakukan) (?P<topic>[a-z](?:[^,.;\"]|\.(?=\d))*)")
+#: where the activity gives way to a place, a purpose, another clause or what it can do ("dapur umum yang mampu …")
+JOINT_TOPIC_END = re.compile(r" (?:di (?=[A-Z])|(?:untuk|guna|agar|supaya|sehingga|serta|dan) |"
+                             r"yang (?:mampu|dapat|bisa|akan|telah|sudah) )|\(")
 
 
 def extract(a: Analysis) -> None:

@@ -126,7 +126,7 @@ COPULA = re.compile(r" (?:merupakan|adalah|ialah)\b")
 OBLIQUE = re.compile(r"\b(?:dari|oleh|melalui|kepada|ke)\s+$")
 
 
-UNTIL = re.compile(r"\b(?:hingga|sampai(?: dengan)?|s\.d\.?|sd)(?: tanggal)? $")
+UNTIL = re.compile(r"\b(?:hingga|sampai(?: dengan)?|s\.d\.?|sd)(?: tanggal)? $", re.IGNORECASE)
 
 
 #: "total karyawan 160 orang", "jumlah pengungsi 470 jiwa": the noun the count is the total of
