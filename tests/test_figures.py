@@ -248,3 +248,13 @@ def test_a_count_measured_by_a_classifier_counts_the_noun_it_totals(tmp_path: Pa
 def test_a_running_total_up_to_a_date_opening_the_sentence(tmp_path: Path) -> None:
     a = run(tmp_path, "Hingga 19 Maret 2024, tercatat 21.000 jiwa mengungsi.")
     assert objects(a, figures(a)[Decimal(21_000)], KG.referenceYear) == {"2024"}
+
+
+def test_a_source_named_by_menurut_data_is_not_what_its_figures_describe(tmp_path: Path) -> None:
+    a = run(tmp_path, "Menurut data Badan Pusat Statistik (BPS), angka kemiskinan ekstrem tercatat 0,83 persen.")
+    assert objects(a, figures(a)[Decimal("0.83")], KG.statisticOf) == set()
+
+
+def test_a_bare_number_closing_a_name_is_no_figure(tmp_path: Path) -> None:
+    a = run(tmp_path, "Wamensos meninjau Sekolah Rakyat Menengah Atas 10 di Bekasi bersama 100 siswa.")
+    assert sorted(figures(a)) == [Decimal(100)]

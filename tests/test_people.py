@@ -126,3 +126,8 @@ def test_a_name_with_an_age_in_parentheses_or_an_apostrophe_is_one_person(finder
 
 def test_one_capitalised_word_with_a_number_in_parentheses_is_no_person(finder: MentionFinder) -> None:
     assert people(finder, "Kelompok Lansia (60) dan Balita (25) menerima makanan.") == {}
+
+
+def test_a_shorter_name_of_several_words_after_a_verb_of_saying_is_the_person_named_in_full(finder: MentionFinder) -> None:
+    text = 'Wakil Menteri Sosial Agus Jabo Priyono hadir. "Sekolah ini ikhtiar negara," ujar Agus Jabo.'
+    assert {key for key, _ in people(finder, text).values()} == {"person/agus-jabo-priyono"}

@@ -136,10 +136,10 @@ def _cued_short_names(mentions: list[Mention], people: dict[str, str]) -> None:
     """"ujar Harry", "jelas Neneng", "sebut Kim": a word of the name of one person the document
     names in full is that person, not someone new."""
     for mention in mentions:
-        if mention.kind != "person" or mention.key in people or mention.attrs.get("chain"):
+        if mention.kind != "person" or mention.attrs.get("chain"):
             continue
-        words = mention.label.split(" ")
-        same = {key for key, label in people.items() if _contains_words(label.split(" "), words)}
+        words = mention.label.split(" ")  # "ujar Agus Jabo" after "Agus Jabo Priyono"
+        same = {key for key, label in people.items() if key != mention.key and _contains_words(label.split(" "), words)}
         if len(same) == 1:
             key = next(iter(same))
             mention.key, mention.label = key, people[key]

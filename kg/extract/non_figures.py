@@ -4,8 +4,8 @@ A count in Indonesian precedes what it counts ("tiga kursi roda"); other numbers
 count: the day of a date ("tanggal 5 dan 22 Agustus"), a flight ("Air Asia QZ 203": IATA airline
 designators are two characters), a numeral after its noun ("motor roda tiga", "lantai dua": Tata
 Bahasa Baku Bahasa Indonesia puts a numeral after the noun only as an attribute, unless a classifier
-follows: "bantuan dua unit"), and a number that points back to a figure already stated ("dua puluh
-WNI tersebut").
+follows: "bantuan dua unit"), a number that points back to a figure already stated ("dua puluh
+WNI tersebut"), and a bare number closing a name ("Sekolah Rakyat Menengah Atas 10").
 """
 
 from __future__ import annotations
@@ -41,4 +41,6 @@ def reason(text: str, start: int, number_end: int, end: int, spelt_out: bool, co
             return "numeral after its noun"
     if counted and BACK_REFERENCE.match(text, end):
         return "back-reference"
+    if not counted and not spelt_out and re.search(r"\b[A-Z][A-Za-z]+ $", text[max(0, start - 30):start]):
+        return "number in a name"  # "Sekolah Rakyat Menengah Atas 10 di …", "Komisi 8": it names, nothing follows to count
     return ""

@@ -122,8 +122,9 @@ COPULA = re.compile(r" (?:merupakan|adalah|ialah)\b")
 
 
 #: an organisation after a preposition is where something comes from or goes through ("terdata dari KBRI",
+#: "menurut data BPS" its source,
 #: "melalui Direktorat …"), not the topic a later figure of the sentence describes; money "dari KOICA" is the giver's
-OBLIQUE = re.compile(r"\b(?:dari|oleh|melalui|kepada|ke)\s+$")
+OBLIQUE = re.compile(r"\b(?:dari|oleh|melalui|kepada|ke|menurut(?: data)?|data)\s+$")
 
 
 UNTIL = re.compile(r"\b(?:hingga|sampai(?: dengan)?|s\.d\.?|sd)(?: tanggal)? $", re.IGNORECASE)
@@ -177,8 +178,9 @@ def _about(a: Analysis, m: Mention, sentence: Sentence) -> Mention | None:
         named_after.attrs.setdefault("about-rule", "figure-dari-organisation")
         return named_after
     chained = {id(o) for p in a.in_sentence(sentence, "person") if p.attrs.get("chain") for o in p.attrs["chain"]["orgs"]}
-    near = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained
-            and (m.kind == "money" or not OBLIQUE.search(a.norm.text[max(sentence.start, x.start - 8):x.start]))]
+    candidates = [x for x in a.in_sentence(sentence, "org", "program") if x.end <= m.start and id(x) not in chained]
+    oblique = {x.key for x in candidates if OBLIQUE.search(a.norm.text[max(sentence.start, x.start - 16):x.start])}
+    near = [x for x in candidates if m.kind == "money" or x.key not in oblique]  # "(BPS)" is still the source
     if near:
         return near[-1]
     subject = next((x for x in a.in_sentence(sentence, "person") if x.start == sentence.start and x.end <= m.start), None)
