@@ -108,3 +108,16 @@ def test_a_visit_of_a_named_person_and_those_who_came_with_them() -> None:
     visits = {s for s, p, o in found if p == KG.leader and o == E("person/rieke-diah-pitaloka")}
     assert len(visits) == 1
     assert {o for s, p, o in found if s in visits and p == KG.member} == {E("person/pepen-nazaruddin")}
+
+
+def test_a_title_in_lower_case_names_a_post_with_its_organisation() -> None:
+    found = _triples("Kunjungan didampingi anggota Komisi VIII DPR RI Selly Andriany Gantina dan kepala Dinas Sosial "
+                     "Kabupaten Cianjur Dindin Amaludin.")
+    assert _holds(found, "person/selly-andriany-gantina") == {E("org/komisi-viii-dewan-perwakilan-rakyat")}
+    assert _holds(found, "person/dindin-amaludin") == {E("org/dinas-sosial-kabupaten-cianjur")}
+
+
+def test_a_lower_case_title_word_without_an_organisation_names_no_post() -> None:
+    found = _triples('"Biar nanti bisa jalan," kata Harry Hikmat sambil mengelus kepala Wildan. Ia kepala keluarga.')
+    assert not {t for t in found if t[1] == ORG.holds}
+    assert (E("person/wildan"), RDF.type, KG.Person) not in found

@@ -58,6 +58,13 @@ def _stated_name(surface: str, label: str) -> str:
     return mended if new_words else ""
 
 
+def _lower_title_alone(person: Mention) -> bool:
+    """A person found only through a title in lower case that names no organisation or place."""
+    chain = person.attrs.get("chain")
+    return bool(chain) and chain["roles"][0].text[:1].islower() and not (
+        chain["orgs"] or chain["places"] or chain["unit"] or chain["village"])
+
+
 def _alternation(names: Iterable[str]) -> str:
     return "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
 
@@ -97,7 +104,9 @@ class MentionFinder:
                 self._roles[name] = role.key
         self._people = PeopleFinder(self.lex)
         # "Plt. Kepala Dinas", "Plh Direktur": an acting holder holds the post all the same
-        self._role_re = re.compile(rf"(?<![\w-])(?P<acting>(?:Plt|Plh|Pj)\.? )?(?P<deputy>Wakil |Deputy )?"
+        # "serta anggota Komisi VIII DPR RI Selly …": a title in lower case counts when a name follows it
+        self._roles.update({name.lower(): key for name, key in list(self._roles.items()) if not name.isupper()})
+        self._role_re = re.compile(rf"(?<![\w-])(?P<acting>(?:Plt|Plh|Pj)\.? )?(?P<deputy>Wakil |Deputy |wakil )?"
                                    rf"(?:{_alternation(self._roles)})(?![\w-])")
         self._quantities = QuantityFinder(self.lex)
 
@@ -114,7 +123,10 @@ class MentionFinder:
         names = sorted(names + org_aliases.find(text, names), key=lambda m: m.start)
         names = sorted(names + foreign_places.find(text, names, self.lex), key=lambda m: m.start)
         roles = [r for r in (self._trim_role(m, names, text) for m in self._role_mentions(text)) if r]
-        people = self._people.find(text, names, roles)
+        # a title in lower case names a post only with its organisation or place: "kepala Wildan" is a head
+        people = [p for p in self._people.find(text, names, roles) if not _lower_title_alone(p)]
+        chained = {id(r) for p in people for r in (p.attrs.get("chain") or {}).get("roles", [])}
+        roles = [r for r in roles if r.text[:1].isupper() or id(r) in chained]  # "kepala keluarga" names no post
         taken = names + roles + people
         dates = self._quantities.dates(text)
         quantities = self._quantities.find(text, dates, taken) + ages.find(text, people)
