@@ -258,3 +258,10 @@ def test_a_source_named_by_menurut_data_is_not_what_its_figures_describe(tmp_pat
 def test_a_bare_number_closing_a_name_is_no_figure(tmp_path: Path) -> None:
     a = run(tmp_path, "Wamensos meninjau Sekolah Rakyat Menengah Atas 10 di Bekasi bersama 100 siswa.")
     assert sorted(figures(a)) == [Decimal(100)]
+
+
+def test_the_counted_noun_stops_before_a_preposition_of_time_or_amount(tmp_path: Path) -> None:
+    a = run(tmp_path, "Layanan diberikan kepada 45.000 anak sepanjang tahun 2022 dan 300 lansia senilai Rp 5 juta.")
+    found = figures(a)
+    assert objects(a, found[Decimal(45_000)], KG.counts) == {"anak"}
+    assert objects(a, found[Decimal(300)], KG.counts) == {"lansia"}

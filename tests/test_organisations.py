@@ -196,3 +196,13 @@ def test_a_directorate_outside_the_ministrys_fields_is_not_its_unit(text: str, u
     assert (E(unit), RDF.type, KG.OrganisationalUnit) in found
     parents = {o for s, p, o in found if s == E(unit) and p == ORG.unitOf}
     assert parents == ({E(parent)} if parent else set())
+
+
+@pytest.mark.parametrize("text, org, kind", [
+    ("Kemensos dan United Nations Children's Fund (UNICEF) menandatangani nota kesepahaman.",
+     "org/united-nations-children-s-fund", KG.Organisation),
+    ("Bantuan juga datang dari World Health Organization di Jakarta.", "org/world-health-organization", KG.Organisation),
+    ("Kegiatan dihadiri perwakilan Yayasan Sayap Ibu dan warga.", "org/yayasan-sayap-ibu", KG.Organisation),
+])
+def test_organisations_named_by_their_head_noun(text: str, org: str, kind: URIRef) -> None:
+    assert (E(org), RDF.type, kind) in _triples(text)

@@ -22,7 +22,7 @@ BOUND_QUALIFIERS = {"lebih dari": "min", "setidaknya": "min", "paling sedikit": 
                     "kurang dari": "max", "maksimal": "max"}
 NUMBER_WORDS = ("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan", "sepuluh", "sebelas", "seratus", "seribu")
 TIME_NOUNS = {"tahun", "bulan", "hari", "minggu", "pekan", "jam", "menit", "detik", "kali", "x"}
-NOUN_STOP = {"yang", "dan", "atau", "dari", "di", "ke", "untuk", "dengan", "pada", "dalam", "oleh", "serta", "ini",
+NOUN_STOP = {"yang", "dan", "sepanjang", "selama", "sejak", "sebesar", "senilai", "sekitar", "atau", "dari", "di", "ke", "untuk", "dengan", "pada", "dalam", "oleh", "serta", "ini",
              "itu", "tersebut", "adalah", "yakni", "yaitu", "telah", "akan", "sudah", "masih", "bagi", "kepada",
              "sebagai", "hingga", "sampai", "per", "setiap", "tiap", "se", "tidak", "juga", "secara", "sedangkan",
              "tetapi", "namun", "menjadi", "melainkan", "sehingga", "karena", "bahwa", "agar", "supaya", "lagi",
