@@ -265,3 +265,8 @@ def test_the_counted_noun_stops_before_a_preposition_of_time_or_amount(tmp_path:
     found = figures(a)
     assert objects(a, found[Decimal(45_000)], KG.counts) == {"anak"}
     assert objects(a, found[Decimal(300)], KG.counts) == {"lansia"}
+
+
+def test_the_total_named_before_a_verb_and_the_count(tmp_path: Path) -> None:
+    a = run(tmp_path, "Ia mengatakan jumlah pengungsi mencapai 58.362 orang.")
+    assert objects(a, figures(a)[Decimal(58_362)], KG.counts) == {"pengungsi"}

@@ -121,3 +121,8 @@ def test_a_lower_case_title_word_without_an_organisation_names_no_post() -> None
     found = _triples('"Biar nanti bisa jalan," kata Harry Hikmat sambil mengelus kepala Wildan. Ia kepala keluarga.')
     assert not {t for t in found if t[1] == ORG.holds}
     assert (E("person/wildan"), RDF.type, KG.Person) not in found
+
+
+def test_a_director_of_a_directorate_named_in_full_by_perpres_110() -> None:
+    found = _triples("Direktur Perlindungan Sosial Korban Bencana Alam Adrianus Alla menyampaikan bantuan telah disalurkan.")
+    assert _holds(found, "person/adrianus-alla") == {E("org/direktorat-perlindungan-sosial-korban-bencana-alam")}

@@ -131,7 +131,8 @@ UNTIL = re.compile(r"\b(?:hingga|sampai(?: dengan)?|s\.d\.?|sd)(?: tanggal)? $",
 
 
 #: "total karyawan 160 orang", "jumlah pengungsi 470 jiwa": the noun the count is the total of
-TOTAL_OF = re.compile(r"\b(?:total|jumlah|sejumlah) (?P<noun>[a-z]+(?: [a-z]+)?) $")
+TOTAL_OF = re.compile(r"\b(?:total|jumlah|sejumlah) (?P<noun>[a-z]+(?: (?!(?:mencapai|sebanyak|adalah|sekitar|ada)\b)[a-z]+)?)"
+                      r"(?: (?:mencapai|sebanyak|adalah|sekitar|ada))? $")
 #: words that only measure a count of people or things (the classifiers of Tata Bahasa Baku Bahasa Indonesia)
 CLASSIFIERS = {"orang", "jiwa", "buah", "unit", "ekor", "lembar", "batang"}
 #: a person who reports a figure is not what it describes: "Harry mengatakan, 3.000 kejadian …"
