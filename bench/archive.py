@@ -94,13 +94,14 @@ def build(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
 
 def weigh(store_dir: Path) -> dict[str, int]:
     """Quads by kind of graph and extracted facts, counted inside pyoxigraph (read-only: nothing else writes)."""
-    from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+    from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
     from kg.store import generations
     from kg.store.merged import MERGED_GRAPH, merged_size
 
     store = generations.open_store(store_dir)
-    shared = {str(DERIVED_GRAPH): "derived", str(ONTOLOGY_GRAPH): "ontology", str(REFERENCE_GRAPH): "reference"}
-    counts = {"releases": 0, "derived": 0, "ontology": 0, "reference": 0, "merged": merged_size(store)}
+    shared = {str(DERIVED_GRAPH): "derived", str(ONTOLOGY_GRAPH): "ontology", str(REFERENCE_GRAPH): "reference",
+              str(RECORDS_GRAPH): "records"}
+    counts = {"releases": 0, "records": 0, "derived": 0, "ontology": 0, "reference": 0, "merged": merged_size(store)}
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                        named_graphs=[g for g in store.named_graphs() if g != MERGED_GRAPH])
     for row in rows:
@@ -111,7 +112,7 @@ def weigh(store_dir: Path) -> dict[str, int]:
     record = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {MERGED_GRAPH} {{ ?s ?p ?o "
                          f"FILTER (STRSTARTS(STR(?s), '{RELEASE_IRI}')) }} }}")
     counts["merged_release_subjects"] = int(next(iter(record))["n"].value)
-    counts["dataset"] = counts["releases"] + counts["derived"] + counts["ontology"] + counts["reference"]
+    counts["dataset"] = sum(counts[kind] for kind in ("releases", "records", "derived", "ontology", "reference"))
     counts["stored"] = counts["dataset"] + counts["merged"]
     return counts
 
@@ -229,18 +230,20 @@ def report(r: dict[str, Any]) -> str:
         rb = r["rebuild"]
         lines.append(f"rebuild after adding {rb['documents'] - n} releases ({rb['extracted']} extracted): {rb['seconds']:.1f} s, "
                      f"peak PSS {rb['peak_pss_mib']:,.0f} MiB")
+    own = w["releases"] + w.get("records", 0)  # a release's graph and its provenance record
     lines += [
         "",
-        f"store: {w['stored']:,} quads = dataset {w['dataset']:,} (releases {w['releases']:,}, derived {w['derived']:,}, "
+        f"store: {w['stored']:,} quads = dataset {w['dataset']:,} (releases {w['releases']:,}, records {w.get('records', 0):,}, "
+        f"derived {w['derived']:,}, "
         f"reference {w['reference']:,}, ontology {w['ontology']:,}) + merged default graph {w['merged']:,} "
         f"({100 * w['merged'] / w['stored']:.0f} % of the store)",
         f"of the merge, {w['merged_release_subjects']:,} triples ({100 * w['merged_release_subjects'] / w['merged']:.0f} %) have a "
         f"subject minted under a release's IRI (the release, its assertions, spans, selectors): no two graphs share them",
         f"extracted facts (kg:Assertion): {w['facts']:,} ({w['facts'] / n:.1f} per release)",
-        f"per release: {w['releases'] / n:,.0f} quads in its graph, {(w['releases'] + w['derived']) / n:,.0f} with the derived "
+        f"per release: {own / n:,.0f} quads in its graph and record, {(own + w['derived']) / n:,.0f} with the derived "
         f"graph, {w['stored'] / n:,.0f} stored with the merge",
-        f"per fact:    {w['releases'] / w['facts']:.1f} quads in its release's graph, "
-        f"{(w['releases'] + w['derived']) / w['facts']:.1f} with the derived graph, {w['stored'] / w['facts']:.1f} stored",
+        f"per fact:    {own / w['facts']:.1f} quads in its release's graph and record, "
+        f"{(own + w['derived']) / w['facts']:.1f} with the derived graph, {w['stored'] / w['facts']:.1f} stored",
         "",
         f"serve (--cache-mb 0): first answer {s['first_answer_s']:.2f} s after start, in-memory copy in place after "
         f"{s['in_memory_s']:.1f} s; server PSS {s['pss_in_memory_mib']:,.0f} MiB then, {s['pss_after_queries_mib']:,.0f} MiB "

@@ -61,8 +61,8 @@ def size(store: Store) -> str:
     releases = _count(store, f"?x a <{KG.PressRelease}>")
     assertions = _count(store, f"?x a <{KG.Assertion}>")
     return (f"**{kg_store.count_quads(store):,} quads** in {len(graphs)} named graphs: the ontology, the reference "
-            f"data, the {releases} releases and the derived graph; {assertions:,} extracted facts, each with its "
-            "`kg:Assertion` (rule, sentence, words).\n")
+            f"data, the {releases} releases, their provenance records and the derived graph; {assertions:,} extracted "
+            "facts, each with its `kg:Assertion` (rule, sentence, words).\n")
 
 
 def classes(store: Store) -> str:

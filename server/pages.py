@@ -20,7 +20,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, request
 from markupsafe import Markup
 
-from kg.graph.vocab import BASE, DERIVED_GRAPH, KG, PREFIXES
+from kg.graph.vocab import BASE, DERIVED_GRAPH, KG, OA, PREFIXES
 from server.graph_data import (
     DCT_TITLE,
     NAME_PREDICATES,
@@ -301,7 +301,8 @@ def document_page(iri: str) -> str:
     for m in mentions:
         if m.refers_to:
             m.label = f"{names[m.refers_to].best} ({kind_of(m.refers_to)})"
-    counts = select(f"""SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH {ref} {{ ?a a <{KG}Assertion> }} }}""")
+    counts = select(f"""SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+        ?a a <{KG}Assertion> ; <{KG}sentence>/<{OA}hasSource> {ref} }}""")
 
     def first(predicate: str) -> Term | None:
         found = meta.get(predicate) or []
@@ -354,7 +355,9 @@ def graph_page(iri: str) -> str:
                                  "DBpedia identifiers, known organisations, titles and programmes.",
                     "derived": "Triples materialised from the ontology's axioms (the schema.org, ORG, FOAF and PROV "
                                "view) and findings about inconsistent figures.",
-                    "ontology": "The ontology: classes and properties with their labels and alignments."}
+                    "ontology": "The ontology: classes and properties with their labels and alignments.",
+                    "records": "Every release's provenance record: for each extracted fact a kg:Assertion with its rule, "
+                               "sentence and words, and the sentences and mentions with their offsets and quotes."}
     kind = graph_source(iri)
     jsonld = {"@context": {**_context(), "sd": "http://www.w3.org/ns/sparql-service-description#",
                            "void": "http://rdfs.org/ns/void#"},

@@ -235,15 +235,17 @@ class DocumentMention:
 
 
 def document_spans(doc: str) -> tuple[list[tuple[int, int]], list[DocumentMention]]:
-    """The sentences and mentions of a release, from its own named graph."""
-    graph = iri_ref(doc)
-    sentences = select(f"""SELECT DISTINCT ?start ?end WHERE {{ GRAPH {graph} {{
-        ?x a <{KG}Sentence> ; <{OA}hasSelector> ?sel . ?sel a <{OA}TextPositionSelector> ; <{OA}start> ?start ; <{OA}end> ?end
-    }} }} ORDER BY ?start LIMIT 5000""")
-    mentions = select(f"""SELECT DISTINCT ?start ?end ?ref WHERE {{ GRAPH {graph} {{
-        ?m a <{KG}Mention> ; <{OA}hasSelector> ?sel . ?sel a <{OA}TextPositionSelector> ; <{OA}start> ?start ; <{OA}end> ?end
+    """The sentences and mentions of a release: the spans of its provenance record whose source it is."""
+    source = iri_ref(doc)
+    sentences = select(f"""SELECT DISTINCT ?start ?end WHERE {{
+        ?x a <{KG}Sentence> ; <{OA}hasSource> {source} ; <{OA}hasSelector> ?sel .
+        ?sel a <{OA}TextPositionSelector> ; <{OA}start> ?start ; <{OA}end> ?end
+    }} ORDER BY ?start LIMIT 5000""")
+    mentions = select(f"""SELECT DISTINCT ?start ?end ?ref WHERE {{
+        ?m a <{KG}Mention> ; <{OA}hasSource> {source} ; <{OA}hasSelector> ?sel .
+        ?sel a <{OA}TextPositionSelector> ; <{OA}start> ?start ; <{OA}end> ?end
         OPTIONAL {{ ?m <{KG}refersTo> ?ref }}
-    }} }} ORDER BY ?start LIMIT 20000""")
+    }} ORDER BY ?start LIMIT 20000""")
     return ([(r["start"].as_int(), r["end"].as_int()) for r in sentences],
             [DocumentMention(r["start"].as_int(), r["end"].as_int(), r["ref"].value if "ref" in r else "") for r in mentions])
 

@@ -35,6 +35,7 @@ from kg.graph.vocab import (
     PROV,
     RDF,
     RDFS,
+    RECORDS_GRAPH,
     REFERENCE_GRAPH,
     SDO,
     WD,
@@ -58,8 +59,21 @@ def E(key: str) -> URIRef:
     return iri.entity(key)
 
 
+def release_of(node: URIRef) -> URIRef:
+    """The release under whose IRI a node of the records graph is minted."""
+    slug = re.split("[#/]", str(node)[len(str(DOC)):], maxsplit=1)[0]
+    return URIRef(f"{DOC}{slug}")
+
+
 def document_graphs(dataset: Dataset) -> list[Graph]:
-    return [g for g in dataset.graphs() if str(g.identifier).startswith(str(DOC))]
+    """Each release's graph (its facts) together with its provenance record from the records graph."""
+    views = {g.identifier: Graph(identifier=g.identifier) for g in dataset.graphs() if str(g.identifier).startswith(str(DOC))}
+    for name, view in views.items():
+        for triple in dataset.graph(name):
+            view.add(triple)
+    for triple in dataset.graph(RECORDS_GRAPH):
+        views[release_of(triple[0])].add(triple)
+    return list(views.values())
 
 
 def span_of(g: Graph, node) -> tuple[Literal, Literal, URIRef, URIRef]:
@@ -135,13 +149,13 @@ def test_sentence_anchor_is_the_unwrapped_raw_span(dataset: Dataset, raw_texts: 
 
 def test_every_offset_in_the_store_quotes_the_raw_text(store: Store) -> None:
     rows = select(store, """
-        SELECT ?g ?node ?start ?end ?exact ?raw WHERE { GRAPH ?g {
+        SELECT ?node ?start ?end ?exact ?raw WHERE {
             ?node oa:hasSource ?doc ; oa:hasSelector ?pos , ?quote .
             ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
             ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
             ?doc schema:text ?raw .
             FILTER EXISTS { ?node a ?kind . VALUES ?kind { kg:Sentence kg:Mention } }
-        } }""")
+        }""")
     assert len(rows) > 300
     bad = []
     for row in rows:
@@ -168,32 +182,36 @@ def test_every_mention_lies_inside_its_sentence(dataset: Dataset) -> None:
 # -- assertions ---------------------------------------------------------------------------------------------
 
 
-def test_every_assertion_names_a_triple_of_its_own_graph(dataset: Dataset) -> None:
+def test_every_assertion_names_a_triple_of_its_own_release_or_of_the_derived_graph(dataset: Dataset) -> None:
+    records, derived = dataset.graph(RECORDS_GRAPH), dataset.graph(DERIVED_GRAPH)
     count = 0
-    for g in dataset.graphs():
-        for node in set(g.subjects(RDF.type, KG.Assertion)):
-            count += 1
-            s, p, o = g.value(node, RDF.subject), g.value(node, RDF.predicate), g.value(node, RDF.object)
-            assert None not in (s, p, o), node
-            assert (s, p, o) in g, (g.identifier, node)
-            sentence = g.value(node, KG.sentence)
-            assert sentence is not None and g.value(node, KG.rule) is not None
-            assert (node, PROV.wasDerivedFrom, sentence) in g
-            assert (node, PROV.wasGeneratedBy, None) in g
-            if g.identifier != DERIVED_GRAPH:
-                assert (sentence, RDF.type, KG.Sentence) in g
-                for evidence in g.objects(node, KG.evidence):
-                    assert (evidence, RDF.type, KG.Mention) in g
+    for node in set(records.subjects(RDF.type, KG.Assertion)):
+        count += 1
+        s, p, o = records.value(node, RDF.subject), records.value(node, RDF.predicate), records.value(node, RDF.object)
+        assert None not in (s, p, o), node
+        release = release_of(node)
+        assert (s, p, o) in dataset.graph(release) or (s, p, o) in derived, node
+        sentence = records.value(node, KG.sentence)
+        assert sentence is not None and records.value(node, KG.rule) is not None
+        assert (node, PROV.wasDerivedFrom, sentence) in records
+        assert (node, PROV.wasGeneratedBy, None) in records
+        assert (sentence, RDF.type, KG.Sentence) in records and records.value(sentence, OA.hasSource) == release
+        for evidence in records.objects(node, KG.evidence):
+            assert (evidence, RDF.type, KG.Mention) in records
     assert count > 800
 
 
 def test_derived_assertions_are_the_checks_of_figures(dataset: Dataset) -> None:
-    derived = dataset.graph(DERIVED_GRAPH)
-    assertions = set(derived.subjects(RDF.type, KG.Assertion))
+    records, derived = dataset.graph(RECORDS_GRAPH), dataset.graph(DERIVED_GRAPH)
+    named = {a: (records.value(a, RDF.subject), records.value(a, RDF.predicate), records.value(a, RDF.object))
+             for a in records.subjects(RDF.type, KG.Assertion)}
+    assertions = {a for a, triple in named.items() if triple not in dataset.graph(release_of(a))}
+    assert all(named[a] in derived for a in assertions)
     assert assertions
-    assert {str(derived.value(a, KG.rule)) for a in assertions} == {"share-check"}
-    subjects = {derived.value(a, RDF.subject) for a in assertions}
+    assert {str(records.value(a, KG.rule)) for a in assertions} == {"share-check"}
+    subjects = {records.value(a, RDF.subject) for a in assertions}
     assert all("/finding/" in str(s) for s in subjects)
+    assert (None, RDF.type, KG.Assertion) not in derived
 
 
 def test_every_extracted_triple_has_an_assertion(dataset: Dataset) -> None:
@@ -222,7 +240,10 @@ def test_every_extracted_triple_has_an_assertion(dataset: Dataset) -> None:
 def test_named_graphs_are_kept_apart(dataset: Dataset) -> None:
     docs = {iri.document(read_document(p).slug) for p in CORPUS}
     named = {g.identifier for g in dataset.graphs() if len(g)}
-    assert named == docs | {ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH}
+    assert named == docs | {ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH, RECORDS_GRAPH}
+    for g in docs:  # a release's graph holds its facts and its own description; its record is in the records graph
+        assert not [s for s in dataset.graph(g).subjects() if str(s).startswith((f"{g}#", f"{g}/"))], g
+    assert {release_of(s) for s in dataset.graph(RECORDS_GRAPH).subjects()} == docs
 
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     assert (URIRef("https://w3id.org/kemensos-kg/ontology"), RDF.type, OWL.Ontology) in ontology
@@ -251,16 +272,16 @@ def test_named_graphs_are_kept_apart(dataset: Dataset) -> None:
 def test_sparql_traces_a_post_to_its_sentence(store: Store) -> None:
     rows = select(store, """
         SELECT ?post ?text ?start ?end ?exact ?raw WHERE {
-          GRAPH <%s> {
+          GRAPH ?doc {
             <%s> org:holds ?post .
-            ?a a kg:Assertion ; rdf:subject <%s> ; rdf:predicate org:holds ; rdf:object ?post ; kg:sentence ?s .
-            ?s nif:anchorOf ?text ; oa:hasSelector ?pos , ?quote .
-            ?pos oa:start ?start ; oa:end ?end .
-            ?quote oa:exact ?exact .
             ?doc schema:text ?raw .
-            ?s oa:hasSource ?doc .
           }
-        }""" % (FOUNDING_GRAPH, E("person/harry-hikmat"), E("person/harry-hikmat")))
+          ?a a kg:Assertion ; rdf:subject <%s> ; rdf:predicate org:holds ; rdf:object ?post ; kg:sentence ?s .
+          ?s nif:anchorOf ?text ; oa:hasSelector ?pos , ?quote ; oa:hasSource ?doc .
+          ?pos oa:start ?start ; oa:end ?end .
+          ?quote oa:exact ?exact .
+          FILTER (?doc = <%s>)
+        }""" % (E("person/harry-hikmat"), E("person/harry-hikmat"), FOUNDING_GRAPH))
     assert len(rows) == 1
     [row] = rows
     assert row["post"]["value"] == str(E("post/kementerian-sosial--sekretaris-jenderal"))
@@ -272,11 +293,13 @@ def test_sparql_traces_a_post_to_its_sentence(store: Store) -> None:
 
 
 def test_sparql_finds_every_graph_stating_a_post_of_harry(store: Store) -> None:
-    rows = select(store, """
-        SELECT DISTINCT ?g WHERE { GRAPH ?g {
-            ?a a kg:Assertion ; rdf:subject <%s> ; rdf:predicate org:holds .
-        } }""" % E("person/harry-hikmat"))
-    graphs = {row["g"]["value"] for row in rows}
+    """By the fact in each release's graph, and by the assertions' sentences: the same releases."""
+    stating = select(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { <%s> org:holds ?post } }" % E("person/harry-hikmat"))
+    asserting = select(store, """SELECT DISTINCT ?g WHERE {
+            ?a a kg:Assertion ; rdf:subject <%s> ; rdf:predicate org:holds ; kg:sentence/oa:hasSource ?g }"""
+                       % E("person/harry-hikmat"))
+    graphs = {row["g"]["value"] for row in stating}
+    assert graphs == {row["g"]["value"] for row in asserting}
     assert str(FOUNDING_GRAPH) in graphs
     assert len(graphs) == 3  # the founding release, dev 01 and dev 07
 

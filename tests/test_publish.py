@@ -244,7 +244,7 @@ def test_unreachable_target_and_missing_secret_are_reported_before_anything_is_l
                              capture_output=True, text=True, check=False, timeout=120)
     assert refused.returncode == 1
     assert f"PUT {closed}: cannot reach the target ([Errno 111] Connection refused)" in refused.stderr
-    assert "sent 0 graph(s) this run" in refused.stderr and "not sent: 26 graph(s)" in refused.stderr
+    assert "sent 0 graph(s) this run" in refused.stderr and "not sent: 27 graph(s)" in refused.stderr
 
     unset = subprocess.run([*serve_command(), "publish", "--store", str(store_dir), "--to", closed, "--user", "u",
                             "--password-env", "KG_TEST_NO_SUCH_VARIABLE"], capture_output=True, text=True, check=False, timeout=60,

@@ -8,7 +8,7 @@ from test_shacl import MINIMAL, MUTATIONS, graph_of
 
 from kg.graph.iri import belongs_to
 from kg.graph.ntriples import term
-from kg.graph.vocab import DERIVED_GRAPH, DOC, OA, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, DOC, OA, ONTOLOGY_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
 from kg.validate.conformance import Conformance
 from kg.validate.shacl import load_ontology, load_shapes, validate_graph
 from kg.validate.shapes import Shapes, ShapesError, TripleIndex
@@ -48,21 +48,25 @@ Triple = tuple[str, str, str]
 
 
 def corpus_views(dataset: Dataset) -> tuple[Conformance, dict[str, list[Triple]], set[Triple]]:
-    """The shared graphs; each document's triples with the derived triples about its own nodes; the
+    """The shared graphs; each document's triples with its record and the derived triples about its own nodes; the
     other derived triples (about nodes documents share)."""
     shared: list[Triple] = []
     documents: dict[str, list[Triple]] = {}
     derived: list[Triple] = []
+    records: list[Triple] = []
     for graph in dataset.graphs():
         triples = [(term(s), term(p), term(o)) for s, p, o in graph]
         if graph.identifier in (ONTOLOGY_GRAPH, REFERENCE_GRAPH):
             shared.extend(triples)
         elif graph.identifier == DERIVED_GRAPH:
             derived = triples
+        elif graph.identifier == RECORDS_GRAPH:
+            records = triples
         elif str(graph.identifier).startswith(str(DOC)) and triples:
             documents[str(graph.identifier)[len(DOC):]] = triples
     rest = set(derived)
     for slug, triples in documents.items():
+        triples.extend(t for t in records if belongs_to(t[0][1:-1], slug))  # its provenance record
         own = {t for t in derived if t[0][0] == "<" and belongs_to(t[0][1:-1], slug)}
         triples.extend(own)
         rest -= own

@@ -169,7 +169,7 @@ def _write(target: Store, results: Iterator[emit.Emitted], total: int, shared_qu
         outcome.violations += shared.violations
         raise outcome.error(shared.text)
     progress.note("merging the default graph")
-    merge(target)  # the default graph queries read: each distinct triple once
+    merge(target, as_built=True)  # the default graph queries read: each distinct triple once
     return outcome
 
 

@@ -2,9 +2,11 @@
 
 - the ontology (`graph/ontology`),
 - curated reference data from the lexicons (`graph/reference`),
-- each document's extracted facts and their provenance (graph = the document's IRI), after
+- each document's extracted facts (graph = the document's IRI), after
   people named differently in different documents are resolved to one IRI (`kg.rdf.resolution`),
-- derived triples: the standard-vocabulary view and checks of figures (`graph/derived`).
+- derived triples: the standard-vocabulary view and checks of figures (`graph/derived`),
+- every document's provenance record: assertions, sentences, mentions, selectors (`graph/records`,
+  `kg.graph.records`).
 
 `kemensos-kg build` writes the same graphs into the store a document at a time
 (`kg.build.builder`); this is for tests and tools that want an rdflib Dataset of a small corpus.
@@ -23,9 +25,9 @@ from kg.errors import DocumentError
 from kg.extract.document import read_document
 from kg.extract.facts import Analysis
 from kg.extract.pipeline import analyse
-from kg.graph import iri
+from kg.graph import iri, records
 from kg.graph.ntriples import nquads, term
-from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH, REFERENCE_GRAPH
 from kg.rdf.derive import derive
 from kg.rdf.render import render
 from kg.rdf.resolution import apply_merges, people, person_merges
@@ -68,13 +70,16 @@ def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None,
     apply_merges(analyses, person_merges(people(a) for a in analyses))
     parts = [nquads(((term(s), term(p), term(o)) for s, p, o in ontology), term(ONTOLOGY_GRAPH)),
              nquads(reference, term(REFERENCE_GRAPH))]
-    extracted, derived = list(reference), set()
+    extracted, derived, record = list(reference), set(), []
     for analysis in analyses:
         doc = render(analysis)
-        parts.append(nquads(doc.triples, doc.graph))
+        facts, own = records.split(doc.triples)
+        parts.append(nquads(facts, doc.graph))
+        record.extend(own)
         extracted.extend(doc.triples)
         derived |= doc.derived
-    parts.append(nquads(derived | derive(extracted, ontology), term(DERIVED_GRAPH)))
+    derived_facts, derived_record = records.split(derived | derive(extracted, ontology))
+    parts.append(nquads(derived_facts, term(DERIVED_GRAPH)) + nquads([*record, *derived_record], term(RECORDS_GRAPH)))
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)

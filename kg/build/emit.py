@@ -8,14 +8,16 @@ emits document after document.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.build.cache import AnalysisCache
 from kg.build.survey import Survey
 from kg.errors import DocumentError
+from kg.graph import records
 from kg.graph.ntriples import Triple, nquads, term
-from kg.graph.vocab import DERIVED_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, RECORDS_GRAPH
 from kg.rdf.derive import Entailment
 from kg.rdf.render import render
 from kg.rdf.resolution import apply_merges
@@ -23,6 +25,7 @@ from kg.validate.conformance import Conformance
 from kg.validate.shacl import load_ontology
 
 DERIVED = term(DERIVED_GRAPH)
+RECORDS = term(RECORDS_GRAPH)
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,16 @@ class Emitter:
         report, shared = self.conformance.document(item.slug, [*doc.triples, *derived])
         fresh = shared - self.handed_on
         self.handed_on |= fresh
-        text = nquads(doc.triples, doc.graph) + nquads(derived, DERIVED)
-        return Emitted(item.slug, text.encode("utf-8"), report.violations, report.text, fresh)
+        return Emitted(item.slug, document_nquads(doc.graph, doc.triples, derived).encode("utf-8"), report.violations,
+                       report.text, fresh)
+
+
+def document_nquads(graph: str, triples: Iterable[Triple], derived: Iterable[Triple]) -> str:
+    """A document's quads: its facts in its graph, what is derived from them in the derived graph, and the
+    triples of its provenance record, wherever they were rendered, in the records graph (`kg.store.merged`)."""
+    facts, own = records.split(triples)
+    derived_facts, derived_records = records.split(derived)
+    return nquads(facts, graph) + nquads(derived_facts, DERIVED) + nquads([*own, *derived_records], RECORDS)
 
 
 _emitter: Emitter | None = None
@@ -81,4 +92,4 @@ def emit(item: Survey) -> Emitted:
     return _emitter.emit(item)
 
 
-__all__ = ["EmitContext", "Emitted", "Emitter", "start", "emit", "DERIVED"]
+__all__ = ["EmitContext", "Emitted", "Emitter", "start", "emit", "document_nquads", "DERIVED", "RECORDS"]

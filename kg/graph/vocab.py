@@ -25,6 +25,7 @@ SDO = Namespace("http://schema.org/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
 DERIVED_GRAPH = GRAPH["derived"]
+RECORDS_GRAPH = GRAPH["records"]  # every release's provenance record (kg.graph.records)
 
 PREFIXES: dict[str, str] = {
     "kg": str(KG),
@@ -50,6 +51,6 @@ PREFIXES: dict[str, str] = {
 
 __all__ = [
     "BASE", "KG", "ID", "DOC", "GRAPH", "OA", "NIF", "TIME", "WD", "WDT", "DBR", "ONTOLOGY_GRAPH",
-    "REFERENCE_GRAPH", "DERIVED_GRAPH", "PREFIXES",
+    "REFERENCE_GRAPH", "DERIVED_GRAPH", "RECORDS_GRAPH", "PREFIXES",
     "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD",
 ]
