@@ -55,7 +55,7 @@ def run_variant(variant: str, corpus: Path, jobs: int) -> dict[str, float]:
     from kg.validate.shapes import Report
 
     if variant == "no merge":
-        build.merge = lambda target: None  # type: ignore[assignment]
+        build.merge = lambda target, as_built=False: None  # type: ignore[assignment]
     elif variant != "build":
         loader.QuadLoader.add = lambda self, nquads: None  # type: ignore[method-assign]
     if variant == "no store, no validation":
