@@ -125,3 +125,22 @@ def test_updates_keep_the_default_graph_a_set(updatable) -> None:  # type: ignor
     assert (_count(updatable, plain), _count(updatable, per_graph)) == (2, 2)
     _update(updatable, f"DROP GRAPH <{EX}three>")
     assert (_count(updatable, plain), _count(updatable, per_graph)) == (0, 0)
+
+
+def test_a_query_that_never_says_graph_reads_the_same_dataset_without_the_list_of_named_graphs() -> None:
+    from kg.store.merged import for_query
+
+    plain = {"default_graph": [MERGED_GRAPH], "named_graphs": [URIRef("https://example.org/g")]}
+    assert for_query("SELECT * WHERE { ?s ?p ?o }", plain) == {"default_graph": [MERGED_GRAPH]}
+    for query in ("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", "select * { graph ?g { ?s ?p ?o } }",
+                  'SELECT * WHERE { ?s ?p "GRAPH" }'):
+        assert for_query(query, plain) == plain
+
+
+def test_without_graph_in_the_query_the_merge_is_still_no_named_graph_and_the_default_graph_a_set(
+        store_dir: Path) -> None:
+    store = kg_store.open_store(store_dir)
+    union = kg_store.query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "csv").decode()
+    distinct = kg_store.query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+                              "csv").decode()
+    assert union == distinct

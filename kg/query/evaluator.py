@@ -29,7 +29,7 @@ from pyoxigraph import DefaultGraph, NamedNode, QueryTriples, Store
 from kg.errors import KGError, QueryError, query_syntax_error
 from kg.graph.vocab import PREFIXES
 from kg.query.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_fast, write_results
-from kg.store.merged import is_merged, plain_dataset
+from kg.store.merged import for_query, is_merged, plain_dataset
 from kg.store.snapshot import Stores
 
 SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB travel through the pipe; larger ones through a file
@@ -160,7 +160,7 @@ def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None,
     if job.named_graphs:
         kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
     if not (job.default_graphs or job.named_graphs or names_its_dataset(job.query)):
-        kwargs.update(plain if plain is not None else plain_dataset(store))
+        kwargs.update(for_query(job.query, plain if plain is not None else plain_dataset(store)))
     elif job.default_graphs and not job.named_graphs and is_merged(store):  # the merge is no graph of the dataset
         kwargs["named_graphs"] = (plain if plain is not None else plain_dataset(store))["named_graphs"]
     try:

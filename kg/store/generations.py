@@ -49,7 +49,7 @@ from rdflib import Dataset
 from kg.errors import QueryError, StoreError, query_syntax_error
 from kg.graph.vocab import PREFIXES
 from kg.store.leftovers import Swept, sweep_generations, sweep_temporary_files
-from kg.store.merged import MERGED_GRAPH, is_merged, merge, merged_size, plain_dataset, visible_quads
+from kg.store.merged import MERGED_GRAPH, for_query, is_merged, merge, merged_size, plain_dataset, visible_quads
 
 GENERATIONS = "generations"
 CURRENT = "current"
@@ -217,7 +217,7 @@ def query(store: Store, sparql: str, fmt: str | None = None) -> bytes:
     are predeclared.
     """
     try:
-        results = store.query(sparql, prefixes=PREFIXES, **plain_dataset(store))
+        results = store.query(sparql, prefixes=PREFIXES, **for_query(sparql, plain_dataset(store)))
     except SyntaxError as exc:
         raise query_syntax_error("query", sparql, exc) from None
     except OSError as exc:

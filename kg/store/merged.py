@@ -27,6 +27,7 @@ reachable by release: a span's `oa:hasSource`, an assertion's `kg:sentence/oa:ha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -77,6 +78,19 @@ def plain_dataset(store: Store) -> dict[str, Any]:
     return {"use_default_graph_as_union": True} if graphs else {}
 
 
+_GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+
+
+def for_query(query: str, plain: dict[str, Any]) -> dict[str, Any]:
+    """`plain` (`plain_dataset`) for `query`: a query that never says GRAPH reads no named graph, so the list
+    that hides the merge is left out; pyoxigraph reads a listed named graph one lookup at a time (at 2,000
+    releases query 23 took 80 ms with the list, 10 ms without). The word in a string or a comment only keeps
+    the list, which changes nothing but the time."""
+    if "named_graphs" in plain and not _GRAPH_KEYWORD.search(query):
+        return {k: v for k, v in plain.items() if k != "named_graphs"}
+    return plain
+
+
 def visible_quads(store: Store) -> Iterator[Quad]:
     """Every quad but those of `MERGED_GRAPH`: the dataset as built, for dumps and counts."""
     return (quad for quad in store if quad.graph_name != MERGED_GRAPH)
@@ -90,4 +104,4 @@ def merged_size(store: Store) -> int:
     return int(next(iter(solutions))["n"].value)  # counted inside pyoxigraph: ten times faster than in Python
 
 
-__all__ = ["MERGED_GRAPH", "RECORDS", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]
+__all__ = ["MERGED_GRAPH", "RECORDS", "for_query", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]
