@@ -14,6 +14,7 @@ import requests
 from kg.query.evaluator import QueryJob, QueryResult, evaluate
 from kg.query.result_cache import ResultCache
 from kg.store import generations as kg_store
+from kg.store.merged import MERGED_GRAPH
 from kg.store.snapshot import Stores, generation_name, load_snapshot
 from server.app import create_app
 from server.config import ServerConfig
@@ -240,3 +241,42 @@ def test_pages_and_linked_data_are_tagged_too(store_dir: Path) -> None:
         assert other.status_code in (200, 406) and other.headers.get("ETag") != first.headers["ETag"], path
         other.close()
     app.extensions["kg_runner"].close()
+
+
+# -- the merge folded into the copy's default graph -------------------------------------------------------
+
+FOLD_QUERIES = [
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    (Path(__file__).resolve().parent.parent / "queries" / "14-releases-mentioning-risma.rq").read_text(encoding="utf-8"),
+    (Path(__file__).resolve().parent.parent / "queries" / "08-sentence-leader.rq").read_text(encoding="utf-8"),
+]
+
+
+def _answer(reading, job: QueryJob) -> list:  # type: ignore[no-untyped-def]
+    return json.loads(b"".join(evaluate(reading.store, job, plain=reading.plain).chunks()))["results"]["bindings"]
+
+
+@pytest.mark.parametrize("query", FOLD_QUERIES)
+def test_the_copy_with_the_merge_as_its_default_graph_answers_as_the_disk_store(store_dir: Path, query: str) -> None:
+    stores = Stores(store_dir)
+    disk = stores.current()
+    stores.snapshot = load_snapshot(store_dir, generation_name(store_dir))
+    copy = stores.current()
+    assert copy.in_memory and copy.folded and "named_graphs" not in copy.plain
+    expected = _answer(disk, QueryJob(query))
+    assert expected and _answer(copy, QueryJob(query)) == expected
+    assert MERGED_GRAPH not in set(copy.store.named_graphs())
+
+
+def test_a_query_naming_the_stores_own_default_graph_reads_it_on_disk(store_dir: Path) -> None:
+    from kg.query.evaluator import InlineEvaluator
+
+    stores = Stores(store_dir)
+    stores.snapshot = load_snapshot(store_dir, generation_name(store_dir))
+    own = QueryJob(COUNT, default_graphs=("",))
+    disk_count = _answer(stores.disk(), own)
+    folded_count = _answer(stores.current(), own)  # the copy's default graph is the merge
+    assert disk_count != folded_count
+    served = json.loads(b"".join(InlineEvaluator(stores).run(own).chunks()))["results"]["bindings"]
+    assert served == disk_count

@@ -214,6 +214,8 @@ class InlineEvaluator:
 
     def run(self, job: QueryJob) -> QueryResult:
         reading = self.stores.current()
+        if reading.folded and "" in job.default_graphs:  # the store's own default graph is only on disk
+            reading = self.stores.disk()
         return evaluate(reading.store, job, self.spool_dir, reading.plain)
 
     def warm(self) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store
 
 from kg.store.generations import CURRENT
-from kg.store.merged import plain_dataset
+from kg.store.merged import fold_into_default, folded_dataset, plain_dataset
 
 
 def generation_name(store_dir: Path | str) -> str:
@@ -42,6 +42,7 @@ class Snapshot:
     store: Store
     quads: int
     seconds: float
+    folded: bool = False  # the merge is the copy's default graph (`kg.store.merged.fold_into_default`)
 
 
 # Held while the dump's child process is started: a process forked by another thread meanwhile (a server
@@ -70,7 +71,8 @@ def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
             message = errors.read_text(errors="replace").strip() if errors.exists() else f"status {child.returncode}"
             raise OSError(f"dumping {generation} failed: {message[-500:]}")
         memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS, lenient=True)
-    return Snapshot(generation, memory, len(memory), time.perf_counter() - started)
+    folded = fold_into_default(memory)
+    return Snapshot(generation, memory, len(memory), time.perf_counter() - started, folded)
 
 
 def dump_generation(path: str, out: str) -> None:
@@ -87,10 +89,11 @@ class Reading:
     store: Store
     in_memory: bool
     plain: dict[str, Any]  # the dataset of a query that names none (kg.store.merged.plain_dataset), once per generation
+    folded: bool = False  # the store's own default graph is not in it (a copy that folded the merge into it)
 
 
-def _reading(generation: str, store: Store, in_memory: bool) -> Reading:
-    return Reading(generation, store, in_memory, plain_dataset(store))
+def _reading(generation: str, store: Store, in_memory: bool, folded: bool = False) -> Reading:
+    return Reading(generation, store, in_memory, folded_dataset(store) if folded else plain_dataset(store), folded)
 
 
 class Stores:
@@ -111,7 +114,7 @@ class Stores:
     @snapshot.setter
     def snapshot(self, snapshot: Snapshot | None) -> None:
         self._snapshot_of = snapshot
-        self._snapshot = _reading(snapshot.generation, snapshot.store, True) if snapshot else None
+        self._snapshot = _reading(snapshot.generation, snapshot.store, True, snapshot.folded) if snapshot else None
 
     def generation(self) -> str:
         return generation_name(self._dir)
@@ -120,6 +123,11 @@ class Stores:
         name = generation_name(self._dir)
         if self._snapshot is not None and self._snapshot.generation == name:
             return self._snapshot
+        return self.disk()
+
+    def disk(self) -> Reading:
+        """The current generation on disk, whatever copy is in memory."""
+        name = generation_name(self._dir)
         if self._disk is None or self._disk.generation != name:
             self._disk = None
             self._disk = _reading(name, Store.read_only(str(self.store_dir / name)) if name else Store(), False)
