@@ -80,9 +80,9 @@ class QuantityFinder:
     def _quantities(self, text: str, dates: list[Mention]) -> list[Mention]:
         found: list[Mention] = []
         qualifier = rf"(?:(?P<qual>{'|'.join(QUALIFIERS)}) )?"
-        money = re.compile(rf"{qualifier}(?P<num>Rp\.? ?(?:{NUMERAL})(?:,-)?(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?)", re.IGNORECASE)
-        percent = re.compile(rf"{qualifier}(?P<num>{NUMERAL}) ?(?:%|persen\b)")
-        number = re.compile(rf"{qualifier}(?<![\w/,])(?<![^\d\s]-)(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,]|-(?!\d)|,\d| ?%| ?persen)", re.IGNORECASE)
+        money = re.compile(rf"\b{qualifier}(?P<num>Rp\.? ?(?:{NUMERAL})(?:,-)?(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?)", re.IGNORECASE)
+        percent = re.compile(rf"\b{qualifier}(?P<num>{NUMERAL}) ?(?:%|persen\b)")
+        number = re.compile(rf"\b{qualifier}(?<![\w/,])(?<![^\d\s]-)(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,]|-(?!\d)|,\d| ?%| ?persen)", re.IGNORECASE)
         for match in money.finditer(text):
             found.append(self._quantity("money", match, parse_money(match.group("num")), text, unit="rupiah"))
         for match in re.finditer(rf"{qualifier}(?P<num>{DOLLARS})", text, re.IGNORECASE):
