@@ -70,8 +70,9 @@ class PeopleFinder:
         the unit word it misspells, or "" when it is none."""
         if len(word) < 7:
             return ""
-        return next((u for u in self.lex.unit_words
-                     if len(u) >= 7 and edit_distance(word, u) <= (2 if len(u) >= 9 else 1)), "")
+        return next((u for u in self.lex.unit_words  # a slip keeps the first letter and about the length
+                     if len(u) >= 7 and u[0] == word[0] and abs(len(u) - len(word)) <= 2
+                     and edit_distance(word, u) <= (2 if len(u) >= 9 else 1)), "")
 
     def _is_place_or_org(self, surface: str) -> bool:
         return self.lex.place_by_name(surface) is not None or any(
