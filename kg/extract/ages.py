@@ -12,8 +12,13 @@ from decimal import Decimal
 
 from kg.extract.spans import Mention
 
-AGE = re.compile(r" \((?P<age>\d{1,3})(?: (?:tahun|th|thn))?\)")
+AGE = re.compile(r" \((?:usia |umur )?(?P<age>\d{1,3})(?: (?:tahun|th|thn))?\)")
 OLDEST = 120
+
+
+def is_age(match: re.Match[str]) -> bool:
+    """An `AGE` match whose number a person's age can be."""
+    return 0 < int(match.group("age")) <= OLDEST
 
 
 def find(text: str, people: list[Mention]) -> list[Mention]:
@@ -21,7 +26,7 @@ def find(text: str, people: list[Mention]) -> list[Mention]:
     found = []
     for person in people:
         age = AGE.match(text, person.end)
-        if age and 0 < int(age.group("age")) <= OLDEST:
+        if age and is_age(age):
             start, end = age.start("age"), age.end("age")
             found.append(Mention("number", start, end, text[start:end],
                                  attrs={"value": Decimal(age.group("age")), "unit": "", "counted": "umur",

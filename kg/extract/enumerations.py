@@ -11,6 +11,7 @@ knows keep their own reading; a place inside a listed name becomes part of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from kg.extract.spans import Mention
 from kg.graph.iri import org_key
@@ -27,7 +28,8 @@ LISTING = re.compile(
     r"(?:seperti|yakni|yaitu|antara lain|di antaranya|termasuk) ")
 ITEM = re.compile(r"(?P<name>[A-Z][\w.&'-]*(?: (?:of|for|and|the|on|in|&|[A-Z][\w.&'-]*))*?)"
                   r"(?P<short> \([A-Z][A-Za-z]{1,11}\))?(?=,| dan |\.|$|;| serta )")
-PLACE_LISTING = re.compile(r"\b(?P<noun>kabupaten|kota)(?: [\w-]+){0,3}?,? (?:yakni|yaitu|seperti|antara lain|di antaranya) ")
+#: a bare name is already the city (`kg.reference.lexicon`), so only "kabupaten" changes what a listed name is
+REGENCY_LISTING = re.compile(r"\bkabupaten(?: [\w-]+){0,3}?,? (?:yakni|yaitu|seperti|antara lain|di antaranya) ")
 SEPARATOR = re.compile(r"(?:,? dan |, |,? serta )")
 
 
@@ -45,8 +47,7 @@ def find(text: str, names: list[Mention]) -> tuple[list[Mention], list[Mention]]
             kind = "EducationalInstitution"
         country = next((m for m in names if m.kind == "place" and m.entity_kind == "Country"
                         and listing.start("mod") <= m.start < listing.end("mod")), None)
-        pos = listing.end()
-        while item := ITEM.match(text, pos):
+        for item in _items(text, listing.end()):
             start, end = item.start("name"), item.end("name")
             inside = [m for m in names if start < m.end and m.start < end]
             if not inside or all(m.kind == "place" and start <= m.start and m.end <= end and (m.start, m.end) != (start, end)
@@ -57,30 +58,31 @@ def find(text: str, names: list[Mention]) -> tuple[list[Mention], list[Mention]]
                     attrs.update(place=country.key, place_rule="listed-with-country-of-class-noun")
                 found.append(Mention("org", start, end, label, org_key(kind, label, ""), label, kind, attrs))
                 absorbed.extend(inside)
-            separator = SEPARATOR.match(text, item.end())
-            if not separator:
-                break
-            pos = separator.end()
     return found, absorbed
 
 
 def retype_places(text: str, names: list[Mention], lexicon: Lexicon) -> None:
     """"dua kabupaten, yakni Malang dan Lumajang": a listed name that is both a city and a regency is
     the one the class noun says."""
-    for listing in PLACE_LISTING.finditer(text):
-        pos = listing.end()
-        while item := ITEM.match(text, pos):
+    for listing in REGENCY_LISTING.finditer(text):
+        for item in _items(text, listing.end()):
             place = next((m for m in names if m.kind == "place" and (m.start, m.end) == item.span("name")), None)
             if place is None:
                 break
-            regency = lexicon.find_place(f"kabupaten-{place.key.split('/', 1)[1]}")
-            if listing.group("noun") == "kabupaten" and place.entity_kind == "City" and regency is not None:
+            regency = lexicon.find_place(f"kabupaten-{place.key.split('/', 1)[1]}") if place.entity_kind == "City" else None
+            if regency is not None:
                 place.key, place.label, place.entity_kind = f"place/{regency.key}", regency.name, regency.kind
                 place.attrs["rule"] = "listed-after-kabupaten"
-            separator = SEPARATOR.match(text, item.end())
-            if not separator:
-                break
-            pos = separator.end()
+
+
+def _items(text: str, pos: int) -> Iterator[re.Match[str]]:
+    """The names of a listing that starts at `pos`, one after another ("A, B dan C")."""
+    while item := ITEM.match(text, pos):
+        yield item
+        separator = SEPARATOR.match(text, item.end())
+        if not separator:
+            return
+        pos = separator.end()
 
 
 def _places_only(listing: re.Match[str], names: list[Mention]) -> bool:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 
-CLASSIFIERS = {"orang", "buah", "unit", "ekor", "lembar", "batang", "paket", "kali"}
+from kg.extract.numbers import CLASSIFIERS
+
+#: words after a numeral that make it a count, not an attribute ("bantuan dua unit", "tiga paket", "dua kali")
+COUNTING = CLASSIFIERS | {"paket", "kali"}
 #: words after which a spelt-out numeral counts: function words, qualifiers, verbs (affixed forms)
 COUNT_OPENERS = {"sebanyak", "sejumlah", "ada", "terdapat", "hanya", "total", "sekitar", "hampir", "mencapai",
                  "kurang", "lebih", "para", "dengan", "atas", "antara", "selama", "tinggal", "yaitu", "yakni",
@@ -35,7 +38,7 @@ def reason(text: str, start: int, number_end: int, end: int, spelt_out: bool, co
         return "flight number"
     before = re.search(r"(?:^|\s)([a-z]+) $", text[max(0, start - 20):start])
     following = re.match(r" ([a-z]+)", text[number_end:number_end + 12])
-    if spelt_out and before and not (following and following.group(1) in CLASSIFIERS):
+    if spelt_out and before and not (following and following.group(1) in COUNTING):
         word = before.group(1)
         if word not in COUNT_OPENERS and not VERB_PREFIX.match(word):
             return "numeral after its noun"

@@ -20,6 +20,8 @@ PREFIXED_SCALES = {"sejuta": 10**6, "semiliar": 10**9, "semilyar": 10**9}
 MULTIPLIERS = {"belas": 10, "puluh": 10, "ratus": 100, "ribu": 1000, "juta": 10**6, "miliar": 10**9, "milyar": 10**9, "triliun": 10**12}
 SCALES = {"ribu": 10**3, "rb": 10**3, "juta": 10**6, "jt": 10**6, "miliar": 10**9, "milyar": 10**9, "m": 10**9, "triliun": 10**12, "t": 10**12}
 
+#: words that measure a count of people or things (classifiers, Tata Bahasa Baku Bahasa Indonesia): "19 orang laki-laki"
+CLASSIFIERS = frozenset({"orang", "buah", "unit", "ekor", "lembar", "batang"})
 NUMERAL = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 NUMERAL_RE = re.compile(rf"^(?:{NUMERAL})$", re.ASCII)
 NUMBER_WORD = r"(?:" + "|".join(sorted(list(UNITS) + list(MULTIPLIERS), key=len, reverse=True)) + r")"

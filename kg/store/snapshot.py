@@ -123,11 +123,11 @@ class Stores:
         name = generation_name(self._dir)
         if self._snapshot is not None and self._snapshot.generation == name:
             return self._snapshot
-        return self.disk()
+        return self.disk(name)
 
-    def disk(self) -> Reading:
-        """The current generation on disk, whatever copy is in memory."""
-        name = generation_name(self._dir)
+    def disk(self, name: str | None = None) -> Reading:
+        """The current generation (`name`, when the caller has just read it) on disk, whatever copy is in memory."""
+        name = generation_name(self._dir) if name is None else name
         if self._disk is None or self._disk.generation != name:
             self._disk = None
             self._disk = _reading(name, Store.read_only(str(self.store_dir / name)) if name else Store(), False)

@@ -78,14 +78,23 @@ class Analysis:
         obj = iri.entity(o) if isinstance(o, str) and not isinstance(o, (Literal, URIRef)) else o
         self.facts.append(Fact(subject, p, obj, sentence, tuple(evidence), rule, derived))
 
-    def introduce(self, key: str, kind: str, label: str, label_en: str, sentence: Sentence,
-                  evidence: list[Mention], rule: str, names: frozenset[str] = frozenset()) -> bool:
-        """Make `key` an entity of this document that a rule names outside the mention stage (an
-        organisation a title names, a dateline's outlet): its type and label, once. True when new."""
+    def refer(self, key: str, kind: str, label: str, label_en: str, sentence: Sentence,
+              evidence: list[Mention], rule: str, names: frozenset[str] = frozenset()) -> bool:
+        """Make `key` an entity of this document that a rule names outside the mention stage (the
+        ministry a title names, a mission's country): its type, once; an entity of the reference graph
+        is labelled there. True when new."""
         if key in self.entities:
             return False
         self.entities[key] = Entity(key, kind, label, label_en, set(names))
         self.add(key, RDF.type, KG[kind], sentence, evidence, rule)
+        return True
+
+    def introduce(self, key: str, kind: str, label: str, label_en: str, sentence: Sentence,
+                  evidence: list[Mention], rule: str, names: frozenset[str] = frozenset()) -> bool:
+        """`refer`, and the label too, for an entity no other graph describes (an organisation a title
+        names through a place, a dateline's outlet). True when new."""
+        if not self.refer(key, kind, label, label_en, sentence, evidence, rule, names):
+            return False
         self.label(key, sentence, evidence, rule, label, label_en)
         return True
 

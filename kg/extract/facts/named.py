@@ -76,9 +76,7 @@ def _country_of_mission(a: Analysis, m, city: str, sentence) -> None:  # type: i
     if country is None or country.kind != "Country":
         return
     key = f"place/{country.key}"
-    if key not in a.entities:  # a place of the reference graph: typed here, labelled there
-        a.entities[key] = Entity(key, country.kind, country.name, country.name_en)
-        a.add(key, RDF.type, KG[country.kind], sentence, [m], "mission-city-in-country")
+    a.refer(key, country.kind, country.name, country.name_en, sentence, [m], "mission-city-in-country")
     a.add(m.key, KG.basedIn, key, sentence, [m], "mission-city-in-country")
 
 
@@ -126,10 +124,8 @@ def _parent_in_name(a: Analysis, m, sentence) -> None:  # type: ignore[no-untype
     known = a.lexicon.organisation(m.key.split("/", 1)[1]) if m.attrs.get("source") == "lexicon" else None
     parent = a.lexicon.organisation(known.parent) if known and known.parent else None
     if parent and any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", m.text) for n in (parent.name, *parent.aliases)):
-        key = f"org/{parent.key}"
-        if key not in a.entities:  # the parent is named too, inside the unit's name
-            a.entities[key] = Entity(key, parent.kind, parent.name, parent.name_en)
-            a.add(key, RDF.type, KG[parent.kind], sentence, [m], "organisation-named-inside-unit-name")
+        key = f"org/{parent.key}"  # the parent is named too, inside the unit's name
+        a.refer(key, parent.kind, parent.name, parent.name_en, sentence, [m], "organisation-named-inside-unit-name")
         a.add(m.key, ORG.unitOf, key, sentence, [m], "unit-named-with-its-parent")
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from rdflib import Literal
 
-from kg.extract.entities import Entity
 from kg.extract.facts.base import Analysis
 from kg.extract.mentions import Mention
 from kg.extract.text import Sentence
@@ -106,8 +105,7 @@ def _post(a: Analysis, person: Mention, role: Mention, chain: dict[str, Any], or
     post = iri.post(org, role_key, chain["field"])
     known = a.lexicon.organisation(org.split("/", 1)[1]) if org not in a.entities else None
     if known:  # "Menteri Sosial" names the ministry even when the release never spells it out
-        a.entities[org] = Entity(org, known.kind, known.name, known.name_en)
-        a.add(org, RDF.type, KG[known.kind], sentence, [role], "organisation-of-title")
+        a.refer(org, known.kind, known.name, known.name_en, sentence, [role], "organisation-of-title")
     org_label = a.entities[org].label if org in a.entities else org.split("/", 1)[1]
     title = " ".join(x for x in (role_label, chain["field"]) if x)
     a.add(post, RDF.type, KG.Post, sentence, evidence, org_rule)

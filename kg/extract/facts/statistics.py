@@ -16,7 +16,7 @@ from rdflib.namespace import XSD
 
 from kg.extract.facts.base import Analysis
 from kg.extract.mentions import Mention
-from kg.extract.numbers import is_integral
+from kg.extract.numbers import CLASSIFIERS, is_integral
 from kg.extract.text import Sentence
 from kg.graph.vocab import KG, RDF, RDFS, SDO
 
@@ -85,7 +85,7 @@ def _statistic(a: Analysis, key: str, m: Mention, sentence: Sentence) -> None:
         paid = MONEY_MEASURE.search(a.norm.text[max(sentence.start, m.start - 60):m.start])
         if paid and not counted:  # "penghasilan Rp 20.000,-", "anggaran sebesar Rp 45 miliar"
             counted = paid.group("noun").lower()
-    elif counted in CLASSIFIERS and (total := TOTAL_OF.search(a.norm.text[max(sentence.start, m.start - 40):m.start])):
+    elif counted in MEASURE_WORDS and (total := TOTAL_OF.search(a.norm.text[max(sentence.start, m.start - 40):m.start])):
         counted = total.group("noun")  # "dari total karyawan 160 orang": the classifier measures the employees
     if unit:
         a.add(key, SDO.unitText, Literal(unit, lang="id"), sentence, [m], "figure-unit")
@@ -133,8 +133,8 @@ UNTIL = re.compile(r"\b(?:hingga|sampai(?: dengan)?|s\.d\.?|sd)(?: tanggal)? $",
 #: "total karyawan 160 orang", "jumlah pengungsi 470 jiwa": the noun the count is the total of
 TOTAL_OF = re.compile(r"\b(?:total|jumlah|sejumlah) (?P<noun>[a-z]+(?: (?!(?:mencapai|sebanyak|adalah|sekitar|ada)\b)[a-z]+)?)"
                       r"(?: (?:mencapai|sebanyak|adalah|sekitar|ada))? $")
-#: words that only measure a count of people or things (the classifiers of Tata Bahasa Baku Bahasa Indonesia)
-CLASSIFIERS = {"orang", "jiwa", "buah", "unit", "ekor", "lembar", "batang"}
+#: words that only measure a count: the classifiers, and "jiwa" (souls) for people
+MEASURE_WORDS = CLASSIFIERS | {"jiwa"}
 #: a person who reports a figure is not what it describes: "Harry mengatakan, 3.000 kejadian …"
 REPORTS = re.compile(r"(?:,? (?:juga|pun|kemudian|lalu))?,? (?:mengatakan|menyampaikan|menjelaskan|menyebut(?:kan)?|"
                      r"melaporkan|mengungkapkan|menegaskan|menuturkan|memaparkan|menyatakan|berkata|bilang)\b")
