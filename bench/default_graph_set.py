@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copytree((store_dir / "current").resolve(), copy)
         writable = Store(str(copy))
         started = time.perf_counter()
-        merge(writable, as_built=True)  # as the build runs it
+        merge(writable)  # as a write that is not a build runs it
         merge_seconds = time.perf_counter() - started
         total, merged = len(writable), merged_size(writable)
         writable.remove_graph(MERGED_GRAPH)  # the copy becomes the store as it was before: the bag

@@ -41,7 +41,6 @@ from kg.rdf.resolution import person_merges
 from kg.reference.graph import reference_graph
 from kg.store.generations import StoreSummary, fill_store
 from kg.store.loader import QuadLoader
-from kg.store.merged import merge
 from kg.validate.conformance import Conformance
 from kg.validate.shacl import load_ontology
 
@@ -121,9 +120,11 @@ def _context(surveys: list[Survey], cache: AnalysisCache) -> tuple[emit.EmitCont
         post_org.update(item.posts)
         organisations.update(item.organisations)
     derived = Entailment(ontology_graph).derive(reference, post_org) | organisation_changes(organisations)
-    quads = nquads(ontology, term(ONTOLOGY_GRAPH)) + nquads(reference, term(REFERENCE_GRAPH)) + nquads(derived, emit.DERIVED)
+    shared = [*ontology, *reference, *derived]
+    quads = (nquads(ontology, term(ONTOLOGY_GRAPH)) + nquads(reference, term(REFERENCE_GRAPH)) + nquads(derived, emit.DERIVED)
+             + nquads(shared, emit.MERGED))
     merges = person_merges(s.people for s in surveys)
-    return emit.EmitContext(cache.folder, merges, post_org, [*ontology, *reference, *derived]), quads.encode("utf-8")
+    return emit.EmitContext(cache.folder, merges, post_org, shared), quads.encode("utf-8")
 
 
 @dataclass
@@ -168,8 +169,6 @@ def _write(target: Store, results: Iterator[emit.Emitted], total: int, shared_qu
     if outcome.violations or not shared.conforms:
         outcome.violations += shared.violations
         raise outcome.error(shared.text)
-    progress.note("merging the default graph")
-    merge(target, as_built=True)  # the default graph queries read: each distinct triple once
     return outcome
 
 

@@ -17,7 +17,7 @@ from kg.build.survey import Survey
 from kg.errors import DocumentError
 from kg.graph import records
 from kg.graph.ntriples import Triple, nquads, term
-from kg.graph.vocab import DERIVED_GRAPH, RECORDS_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, MERGED_GRAPH, RECORDS_GRAPH
 from kg.rdf.derive import Entailment
 from kg.rdf.render import render
 from kg.rdf.resolution import apply_merges
@@ -26,6 +26,7 @@ from kg.validate.shacl import load_ontology
 
 DERIVED = term(DERIVED_GRAPH)
 RECORDS = term(RECORDS_GRAPH)
+MERGED = term(MERGED_GRAPH)
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,14 @@ class Emitter:
 
 
 def document_nquads(graph: str, triples: Iterable[Triple], derived: Iterable[Triple]) -> str:
-    """A document's quads: its facts in its graph, what is derived from them in the derived graph, and the
-    triples of its provenance record, wherever they were rendered, in the records graph (`kg.store.merged`)."""
+    """A document's quads: its facts in its graph, what is derived from them in the derived graph, the
+    triples of its provenance record, wherever they were rendered, in the records graph, and every triple but
+    the record's again in the merge (`kg.store.merged`): the store keeps a quad once however often it is
+    written, so the merge of all documents is built as they stream in, with no pass over the store after."""
     facts, own = records.split(triples)
     derived_facts, derived_records = records.split(derived)
-    return nquads(facts, graph) + nquads(derived_facts, DERIVED) + nquads([*own, *derived_records], RECORDS)
+    return (nquads(facts, graph) + nquads(derived_facts, DERIVED) + nquads([*own, *derived_records], RECORDS)
+            + nquads([*facts, *derived_facts], MERGED))
 
 
 _emitter: Emitter | None = None
@@ -92,4 +96,4 @@ def emit(item: Survey) -> Emitted:
     return _emitter.emit(item)
 
 
-__all__ = ["EmitContext", "Emitted", "Emitter", "start", "emit", "document_nquads", "DERIVED", "RECORDS"]
+__all__ = ["EmitContext", "Emitted", "Emitter", "start", "emit", "document_nquads", "DERIVED", "MERGED", "RECORDS"]

@@ -26,6 +26,7 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
 DERIVED_GRAPH = GRAPH["derived"]
 RECORDS_GRAPH = GRAPH["records"]  # every release's provenance record (kg.graph.records)
+MERGED_GRAPH = GRAPH["merged"]  # the merge the default graph reads, never named by a query (kg.store.merged)
 
 PREFIXES: dict[str, str] = {
     "kg": str(KG),

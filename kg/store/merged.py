@@ -33,25 +33,25 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
 
-from kg.graph.vocab import GRAPH, RECORDS_GRAPH
+from kg.graph import vocab
 
-MERGED_GRAPH = NamedNode(str(GRAPH["merged"]))
-RECORDS = NamedNode(str(RECORDS_GRAPH))
+MERGED_GRAPH = NamedNode(str(vocab.MERGED_GRAPH))
+RECORDS = NamedNode(str(vocab.RECORDS_GRAPH))
 
 
-def merge(store: Store, as_built: bool = False) -> None:
+def merge(store: Store) -> None:
     """(Re)write `MERGED_GRAPH` as the merge of every other graph of `store`, its own default graph included,
-    less what `RECORDS_GRAPH` holds.
+    less what `RECORDS_GRAPH` holds (after a write that is not a build any graph may hold a record triple,
+    so each is looked up there). A build writes the merge as it goes (`kg.build.emit.document_nquads`).
 
-    `as_built`: the build wrote every record triple into `RECORDS_GRAPH` and nothing else there
-    (`kg.build.emit`), so no other graph holds one and nothing is looked up. Streamed through the bulk
-    loader, which drops duplicates as it writes, flat in memory. It is not transactional; every caller
-    writes into a new generation (`kg.store.generations.fill_store`), which a failure discards."""
+    Streamed through the bulk loader, which drops duplicates as it writes, flat in memory. It is not
+    transactional; every caller writes into a new generation (`kg.store.generations.fill_store`), which a
+    failure discards."""
     if store.contains_named_graph(MERGED_GRAPH):
         store.remove_graph(MERGED_GRAPH)
     store.add_graph(MERGED_GRAPH)  # kept when empty: the store stays one whose default graph is a set
     graphs = [DefaultGraph(), *(g for g in store.named_graphs() if g not in (MERGED_GRAPH, RECORDS))]
-    look_up = store.contains_named_graph(RECORDS) and not as_built
+    look_up = store.contains_named_graph(RECORDS)
 
     def triples() -> Iterator[Quad]:
         for graph in graphs:
