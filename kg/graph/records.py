@@ -10,11 +10,14 @@ merge of the other graphs (`kg.store.merged`).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from kg.graph.ntriples import Triple
-from kg.graph.vocab import DOC
+from kg.graph.vocab import DOC, RDF, RECORDS_GRAPH
 
 _DOC = str(DOC)
+_TYPE = str(RDF.type)
+_RECORDS = str(RECORDS_GRAPH)
 _DOC_TERM = f"<{_DOC}"
 
 
@@ -44,4 +47,18 @@ def split(triples: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
     return facts, records
 
 
-__all__ = ["is_record", "minted_under_a_release", "split"]
+@dataclass(frozen=True)
+class RecordTerms:
+    """The predicates and the classes (objects of `rdf:type`) the records graph uses, as IRIs: what a query
+    must name to read a record triple (`kg.query.records_reach`)."""
+
+    predicates: frozenset[str]
+    classes: frozenset[str]
+
+    def names_a_record(self, iri: str) -> bool:
+        """`iri` is the records graph, a predicate or class of it, or a node minted under a release."""
+        return (iri == _RECORDS or iri in self.classes or (iri in self.predicates and iri != _TYPE)
+                or minted_under_a_release(iri))
+
+
+__all__ = ["RecordTerms", "is_record", "minted_under_a_release", "split"]

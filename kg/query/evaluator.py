@@ -27,10 +27,11 @@ from typing import Any
 from pyoxigraph import DefaultGraph, NamedNode, QueryTriples, Store
 
 from kg.errors import KGError, QueryError, query_syntax_error
-from kg.graph.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES, RECORDS_GRAPH
+from kg.query.records_reach import reaches_records
 from kg.query.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_fast, write_results
 from kg.store.merged import for_query, is_merged, plain_dataset
-from kg.store.snapshot import Stores
+from kg.store.snapshot import Reading, Stores
 
 SPOOL_IN_MEMORY = 1 << 20  # results up to 1 MiB travel through the pipe; larger ones through a file
 
@@ -202,6 +203,17 @@ def _child(conn: Connection, generation: str, spool_dir: str | None) -> None:
             conn.send(("error", exc))
 
 
+def in_the_copy(job: QueryJob, reading: Reading) -> bool:
+    """Whether the in-memory copy `reading` holds all that `job` may read: not when the query names the
+    store's own default graph (a folded copy replaced it) or may read the records graph the copy left out."""
+    if reading.folded and "" in job.default_graphs:
+        return False
+    if reading.records is None:
+        return True
+    return not (str(RECORDS_GRAPH) in (*job.default_graphs, *job.named_graphs)
+                or reaches_records(job.query, reading.records, PREFIXES, job.base_iri))
+
+
 class InlineEvaluator:
     """Evaluates in the calling process, on the in-memory snapshot when it is current, else on disk.
 
@@ -214,7 +226,7 @@ class InlineEvaluator:
 
     def run(self, job: QueryJob) -> QueryResult:
         reading = self.stores.current()
-        if reading.folded and "" in job.default_graphs:  # the store's own default graph is only on disk
+        if reading.in_memory and not in_the_copy(job, reading):
             reading = self.stores.disk()
         return evaluate(reading.store, job, self.spool_dir, reading.plain)
 

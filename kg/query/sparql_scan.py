@@ -299,6 +299,43 @@ class _Scanner:
         return self.targets
 
 
+@dataclass(frozen=True)
+class Token:
+    """A token of a query: kind (iri, var, pname, bnode, word, string, long_string, number, langtag or
+    other, a single character) and its text."""
+
+    kind: str
+    text: str
+
+
+def tokens(query: str) -> list[Token]:
+    """The tokens of `query` (whitespace and comments left out), read as `service_targets` reads them."""
+    scanner = _Scanner(query, None, None)
+    found: list[Token] = []
+    pos, n = 0, len(query)
+    while pos < n:
+        m = _TOKEN.match(query, pos)
+        assert m is not None and m.lastgroup is not None  # "other" matches any character
+        kind, start, pos = m.lastgroup, m.start(), m.end()
+        if kind in ("ws", "comment"):
+            continue
+        if kind == "name":
+            kind, pos = scanner.name(start)
+        found.append(Token(kind, query[start:pos]))
+    return found
+
+
+def expand(pname: str, prefixes: Mapping[str, str]) -> str | None:
+    """The IRI a prefixed name stands for (None when its prefix is not declared)."""
+    ns, _, local = pname.partition(":")
+    return prefixes[ns] + _LOCAL_ESCAPE.sub(r"\1", local) if ns in prefixes else None
+
+
+def iri_of(token: Token, base: str | None) -> str:
+    """The IRI an `iri` token stands for, escapes decoded and resolved against `base`."""
+    return resolve_iri(_decode_uchar(token.text[1:-1]), base)
+
+
 def service_targets(query: str, prefixes: Mapping[str, str] | None = None,
                     base: str | None = None) -> list[ServiceTarget]:
     """Every ``SERVICE`` and ``LOAD`` target of a SPARQL query or update, in text order.

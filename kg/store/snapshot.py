@@ -2,14 +2,18 @@
 else the on-disk generation, opened read-only.
 
 The on-disk store is the source of truth; pyoxigraph's in-memory store answers the same queries
-4-5 times faster. A copy takes seconds to load at a million triples, so a server starts on the disk
-store and switches once a copy is ready (`server.wsgi` loads it in the master process, whose
+4-5 times faster. The copy holds every graph but the provenance records (`kg.graph.records`), nine tenths
+of a built store that only questions about where a fact comes from read: a query that may read them
+(`kg.query.records_reach`) is answered from disk, so the copy's memory follows the facts, not the records.
+A copy takes seconds to load at a million triples, so a server starts on the disk store and switches once a copy is ready (`server.wsgi` loads it in the master process, whose
 workers then share it copy-on-write). A copy is never served once `current` has moved on: a query
 then reads the new generation from disk until a copy of it is loaded.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
 import sys
@@ -20,10 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
+
+from kg.graph.records import RecordTerms
 
 from kg.store.generations import CURRENT
-from kg.store.merged import fold_into_default, folded_dataset, plain_dataset
+from kg.store.merged import RECORDS, fold_into_default, folded_dataset, plain_dataset
 
 
 def generation_name(store_dir: Path | str) -> str:
@@ -43,6 +49,7 @@ class Snapshot:
     quads: int
     seconds: float
     folded: bool = False  # the merge is the copy's default graph (`kg.store.merged.fold_into_default`)
+    records: RecordTerms | None = None  # the terms of the records graph, which the copy left on disk
 
 
 # Held while the dump's child process is started: a process forked by another thread meanwhile (a server
@@ -54,31 +61,50 @@ os.register_at_fork(before=_spawning.acquire, after_in_parent=_spawning.release,
 
 
 def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
-    """Copy `generation` into memory: a child process dumps it to N-Quads in a file, which is parsed
-    here in bulk (in parallel, which a pipe would not allow). The dump runs elsewhere because a process
-    that has opened RocksDB must not fork: its threads and locks do not survive a fork. Only paths are
-    handed to the child, no open files, so a worker forked meanwhile holds nothing of it. The dump is
-    parsed leniently (IRIs not validated again): it is the store's own output, valid when it went in."""
+    """Copy `generation`, less its records graph, into memory: a child process dumps it to N-Quads in a
+    file, which is parsed here in bulk (in parallel, which a pipe would not allow), with the terms of the
+    records graph beside it. The dump runs elsewhere because a process that has opened RocksDB must not
+    fork: its threads and locks do not survive a fork. Only paths are handed to the child, no open files,
+    so a worker forked meanwhile holds nothing of it. The dump is parsed leniently (IRIs not validated
+    again): it is the store's own output, valid when it went in."""
     started = time.perf_counter()
     memory = Store()
     with tempfile.TemporaryDirectory(prefix="kg-snapshot-") as folder:
-        dump, errors = Path(folder) / "dump.nq", Path(folder) / "errors.txt"
+        dump, terms, errors = Path(folder) / "dump.nq", Path(folder) / "records.json", Path(folder) / "errors.txt"
         with _spawning:
             child = subprocess.Popen([sys.executable, "-m", "kg.store.snapshot", str(Path(store_dir) / generation),
-                                      str(dump), str(errors)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+                                      str(dump), str(terms), str(errors)], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if child.wait() != 0:
             message = errors.read_text(errors="replace").strip() if errors.exists() else f"status {child.returncode}"
             raise OSError(f"dumping {generation} failed: {message[-500:]}")
         memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS, lenient=True)
+        found = json.loads(terms.read_text(encoding="utf-8"))
+    records = RecordTerms(frozenset(found["predicates"]), frozenset(found["classes"])) if found else None
     folded = fold_into_default(memory)
-    return Snapshot(generation, memory, len(memory), time.perf_counter() - started, folded)
+    return Snapshot(generation, memory, len(memory), time.perf_counter() - started, folded, records)
 
 
-def dump_generation(path: str, out: str) -> None:
-    """Write one on-disk generation as N-Quads (`load_snapshot`'s child process)."""
+def dump_generation(path: str, out: str, terms_out: str) -> None:
+    """Write one on-disk generation but its records graph as N-Quads, and the records graph's predicates
+    and classes as JSON (null without a records graph) (`load_snapshot`'s child process). Graph by graph,
+    as N-Triples with the graph name put back: pyoxigraph dumps a graph without reading the others."""
+    store = Store.read_only(path)
     with open(out, "wb") as handle:
-        Store.read_only(path).dump(handle, RdfFormat.N_QUADS)
+        for graph in [DefaultGraph(), *store.named_graphs()]:
+            if graph == RECORDS:
+                continue
+            triples = io.BytesIO()
+            store.dump(triples, RdfFormat.N_TRIPLES, from_graph=graph)
+            text = triples.getvalue()  # N-Triples escapes line breaks: " .\n" only ends a line
+            handle.write(text.replace(b" .\n", f" {graph} .\n".encode()) if isinstance(graph, NamedNode) else text)
+    found = None
+    if store.contains_named_graph(RECORDS):
+        found = {"predicates": sorted(r["p"].value for r in store.query(
+                     f"SELECT DISTINCT ?p WHERE {{ GRAPH {RECORDS} {{ ?s ?p ?o }} }}")),
+                 "classes": sorted(r["c"].value for r in store.query(
+                     f"SELECT DISTINCT ?c WHERE {{ GRAPH {RECORDS} {{ ?s a ?c }} }}") if isinstance(r["c"], NamedNode))}
+    Path(terms_out).write_text(json.dumps(found), encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -90,10 +116,13 @@ class Reading:
     in_memory: bool
     plain: dict[str, Any]  # the dataset of a query that names none (kg.store.merged.plain_dataset), once per generation
     folded: bool = False  # the store's own default graph is not in it (a copy that folded the merge into it)
+    records: RecordTerms | None = None  # the records graph is not in it; these are its terms
 
 
-def _reading(generation: str, store: Store, in_memory: bool, folded: bool = False) -> Reading:
-    return Reading(generation, store, in_memory, folded_dataset(store) if folded else plain_dataset(store), folded)
+def _reading(generation: str, store: Store, in_memory: bool, folded: bool = False,
+             records: RecordTerms | None = None) -> Reading:
+    return Reading(generation, store, in_memory, folded_dataset(store) if folded else plain_dataset(store), folded,
+                   records)
 
 
 class Stores:
@@ -114,7 +143,8 @@ class Stores:
     @snapshot.setter
     def snapshot(self, snapshot: Snapshot | None) -> None:
         self._snapshot_of = snapshot
-        self._snapshot = _reading(snapshot.generation, snapshot.store, True, snapshot.folded) if snapshot else None
+        self._snapshot = (_reading(snapshot.generation, snapshot.store, True, snapshot.folded, snapshot.records)
+                          if snapshot else None)
 
     def generation(self) -> str:
         return generation_name(self._dir)
@@ -139,7 +169,7 @@ class Stores:
 
 if __name__ == "__main__":
     try:
-        dump_generation(sys.argv[1], sys.argv[2])
+        dump_generation(sys.argv[1], sys.argv[2], sys.argv[3])
     except Exception as exc:  # noqa: BLE001 - reported to the parent through the file it names
-        Path(sys.argv[3]).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
+        Path(sys.argv[4]).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
         raise SystemExit(1) from exc
