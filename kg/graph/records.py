@@ -13,11 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.graph.ntriples import Triple
-from kg.graph.vocab import DOC, RDF, RECORDS_GRAPH
+from kg.graph.vocab import DOC, KG, OA, RDF, RECORDS_GRAPH
 
 _DOC = str(DOC)
 _TYPE = str(RDF.type)
 _RECORDS = str(RECORDS_GRAPH)
+
+#: the part of the records a server keeps in memory (`kg.store.snapshot`): which release and which words
+#: name an entity (a span's `oa:hasSource`, a mention's `kg:refersTo`, the classes of spans), about a twentieth
+#: of the records, and what a question like "which releases mention this person?" reads (query 14)
+LINK_PREDICATES = (str(OA.hasSource), str(KG.refersTo))
+LINK_CLASSES = (str(KG.Mention), str(KG.Sentence))
 _DOC_TERM = f"<{_DOC}"
 
 
@@ -49,16 +55,16 @@ def split(triples: Iterable[Triple]) -> tuple[list[Triple], list[Triple]]:
 
 @dataclass(frozen=True)
 class RecordTerms:
-    """The predicates and the classes (objects of `rdf:type`) the records graph uses, as IRIs: what a query
-    must name to read a record triple (`kg.query.records_reach`)."""
+    """The predicates and the classes (objects of `rdf:type`) of the record triples a copy left out, as IRIs:
+    what a query must name to read one of them (`kg.query.records_reach`)."""
 
     predicates: frozenset[str]
     classes: frozenset[str]
 
     def names_a_record(self, iri: str) -> bool:
-        """`iri` is the records graph, a predicate or class of it, or a node minted under a release."""
+        """`iri` is the records graph, a predicate or class left out, or a node minted under a release."""
         return (iri == _RECORDS or iri in self.classes or (iri in self.predicates and iri != _TYPE)
                 or minted_under_a_release(iri))
 
 
-__all__ = ["RecordTerms", "is_record", "minted_under_a_release", "split"]
+__all__ = ["LINK_CLASSES", "LINK_PREDICATES", "RecordTerms", "is_record", "minted_under_a_release", "split"]

@@ -2,9 +2,10 @@
 else the on-disk generation, opened read-only.
 
 The on-disk store is the source of truth; pyoxigraph's in-memory store answers the same queries
-4-5 times faster. The copy holds every graph but the provenance records (`kg.graph.records`), nine tenths
-of a built store that only questions about where a fact comes from read: a query that may read them
-(`kg.query.records_reach`) is answered from disk, so the copy's memory follows the facts, not the records.
+4-5 times faster. The copy holds every graph but most of the provenance records (`kg.graph.records`), nine
+tenths of a built store that only questions about where a fact comes from read: it keeps their links (which
+release and which words name an entity), and a query that may read the rest (`kg.query.records_reach`) is
+answered from disk, so the copy's memory follows the facts, not the records.
 A copy takes seconds to load at a million triples, so a server starts on the disk store and switches once a copy is ready (`server.wsgi` loads it in the master process, whose
 workers then share it copy-on-write). A copy is never served once `current` has moved on: a query
 then reads the new generation from disk until a copy of it is loaded.
@@ -26,7 +27,8 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
-from kg.graph.records import RecordTerms
+from kg.graph.records import LINK_CLASSES, LINK_PREDICATES, RecordTerms
+from kg.graph.vocab import RDF
 
 from kg.store.generations import CURRENT
 from kg.store.merged import RECORDS, fold_into_default, folded_dataset, plain_dataset
@@ -49,7 +51,7 @@ class Snapshot:
     quads: int
     seconds: float
     folded: bool = False  # the merge is the copy's default graph (`kg.store.merged.fold_into_default`)
-    records: RecordTerms | None = None  # the terms of the records graph, which the copy left on disk
+    records: RecordTerms | None = None  # the terms of the record triples the copy left on disk
 
 
 # Held while the dump's child process is started: a process forked by another thread meanwhile (a server
@@ -61,7 +63,7 @@ os.register_at_fork(before=_spawning.acquire, after_in_parent=_spawning.release,
 
 
 def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
-    """Copy `generation`, less its records graph, into memory: a child process dumps it to N-Quads in a
+    """Copy `generation`, less most of its records graph, into memory: a child process dumps it to N-Quads in a
     file, which is parsed here in bulk (in parallel, which a pipe would not allow), with the terms of the
     records graph beside it. The dump runs elsewhere because a process that has opened RocksDB must not
     fork: its threads and locks do not survive a fork. Only paths are handed to the child, no open files,
@@ -86,25 +88,33 @@ def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
 
 
 def dump_generation(path: str, out: str, terms_out: str) -> None:
-    """Write one on-disk generation but its records graph as N-Quads, and the records graph's predicates
-    and classes as JSON (null without a records graph) (`load_snapshot`'s child process). Graph by graph,
-    as N-Triples with the graph name put back: pyoxigraph dumps a graph without reading the others."""
+    """Write one on-disk generation as N-Quads, of its records graph only the links (`kg.graph.records`), and
+    the predicates and classes of the record triples left out as JSON (null without a records graph)
+    (`load_snapshot`'s child process). Graph by graph, as N-Triples with the graph name put back: pyoxigraph
+    dumps a graph, or a query's triples, without reading the rest."""
     store = Store.read_only(path)
     with open(out, "wb") as handle:
         for graph in [DefaultGraph(), *store.named_graphs()]:
-            if graph == RECORDS:
-                continue
             triples = io.BytesIO()
-            store.dump(triples, RdfFormat.N_TRIPLES, from_graph=graph)
+            if graph == RECORDS:
+                store.query(_RECORD_LINKS).serialize(triples, RdfFormat.N_TRIPLES)
+            else:
+                store.dump(triples, RdfFormat.N_TRIPLES, from_graph=graph)
             text = triples.getvalue()  # N-Triples escapes line breaks: " .\n" only ends a line
             handle.write(text.replace(b" .\n", f" {graph} .\n".encode()) if isinstance(graph, NamedNode) else text)
     found = None
     if store.contains_named_graph(RECORDS):
-        found = {"predicates": sorted(r["p"].value for r in store.query(
-                     f"SELECT DISTINCT ?p WHERE {{ GRAPH {RECORDS} {{ ?s ?p ?o }} }}")),
-                 "classes": sorted(r["c"].value for r in store.query(
-                     f"SELECT DISTINCT ?c WHERE {{ GRAPH {RECORDS} {{ ?s a ?c }} }}") if isinstance(r["c"], NamedNode))}
+        found = {"predicates": sorted(r["p"].value for r in store.query(_RECORD_PREDICATES) if r["p"].value not in LINK_PREDICATES),
+                 "classes": sorted(r["c"].value for r in store.query(_RECORD_CLASSES)
+                                   if isinstance(r["c"], NamedNode) and r["c"].value not in LINK_CLASSES)}
     Path(terms_out).write_text(json.dumps(found), encoding="utf-8")
+
+
+_LINKS = " ".join(f"<{p}>" for p in LINK_PREDICATES)
+_RECORD_LINKS = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {RECORDS} {{ {{ ?s ?p ?o VALUES ?p {{ {_LINKS} }} }} UNION "
+                 f"{{ ?s a ?o VALUES ?o {{ {' '.join(f'<{c}>' for c in LINK_CLASSES)} }} BIND (<{RDF.type}> AS ?p) }} }} }}")
+_RECORD_PREDICATES = f"SELECT DISTINCT ?p WHERE {{ GRAPH {RECORDS} {{ ?s ?p ?o }} }}"
+_RECORD_CLASSES = f"SELECT DISTINCT ?c WHERE {{ GRAPH {RECORDS} {{ ?s a ?c }} }}"
 
 
 @dataclass(frozen=True)
@@ -116,7 +126,7 @@ class Reading:
     in_memory: bool
     plain: dict[str, Any]  # the dataset of a query that names none (kg.store.merged.plain_dataset), once per generation
     folded: bool = False  # the store's own default graph is not in it (a copy that folded the merge into it)
-    records: RecordTerms | None = None  # the records graph is not in it; these are its terms
+    records: RecordTerms | None = None  # record triples with these terms are not in it
 
 
 def _reading(generation: str, store: Store, in_memory: bool, folded: bool = False,
