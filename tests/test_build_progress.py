@@ -59,7 +59,7 @@ def test_on_a_terminal_the_build_draws_releases_done_rate_and_time_left(tmp_path
     assert "/3 [" in screen  # releases done of the total
     assert " releases/s]" in screen  # the rate
     assert "<" in screen.split("/3 [", 1)[1]  # elapsed<time left
-    assert "merging the default graph" in screen
+    assert "writing the shared graphs" in screen
     assert "built " in screen and "from 3 documents" in screen
 
 

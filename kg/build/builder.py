@@ -13,6 +13,9 @@ The shared graphs (ontology, reference data, what is derived from them, the bala
 are written last, and the nodes documents share are validated once, against what every document said
 about them (`kg.validate.conformance`). A violation anywhere fails the build before the new generation becomes
 current. The quads are those `kg.build.dataset.build_dataset` builds in memory (`tests/test_build.py`).
+
+When all that changed since the last build is new documents, the new generation is a copy of the current
+one with theirs added, and only they are emitted (`kg.build.incremental`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from pyoxigraph import Store
 from rdflib import Graph
 
 from kg.build import emit, progress, workers
-from kg.build.cache import AnalysisCache
+from kg.build.cache import AnalysisCache, pipeline_fingerprint
+from kg.build.incremental import BuildState, Kept, described, shared_digest
 from kg.build.inputs import gather_inputs, prune_sources
 from kg.build.survey import Survey, survey
 from kg.errors import DocumentError, ValidationError
@@ -39,9 +43,10 @@ from kg.graph.vocab import ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.rdf.derive import Entailment, changing_organisations, organisation_changes, post_organisations
 from kg.rdf.resolution import person_merges
 from kg.reference.graph import reference_graph
-from kg.store.generations import StoreSummary, fill_store
+from kg.store.generations import StoreSummary, extend_store, fill_store
+from kg.store.snapshot import generation_name
 from kg.store.loader import QuadLoader
-from kg.validate.conformance import Conformance
+from kg.validate.conformance import Conformance, shapes_digest
 from kg.validate.shacl import load_ontology
 
 #: documents in flight in the emit pass per worker: bounds the quads waiting for the store
@@ -58,11 +63,13 @@ class BuildResult:
     store: StoreSummary
     inputs: int = 0  # files and pages given, copies included
     duplicates: tuple[tuple[str, str], ...] = ()  # (input, the earlier input with the same bytes), left out
+    kept: int = 0  # documents whose quads were kept from the previous generation (`kg.build.incremental`)
 
     def summary(self, store_dir: Path, seconds: float) -> str:
         """The one line a build prints: what it wrote, from what, and what it left out as a copy."""
+        kept = f"; {self.kept} kept from the previous generation" if self.kept else ""
         line = (f"built {self.store.quads} quads in {self.store.graphs} graphs from {self.documents} documents "
-                f"({self.extracted} extracted, {self.unchanged} unchanged) into {store_dir} ({seconds:.1f} s)")
+                f"({self.extracted} extracted, {self.unchanged} unchanged{kept}) into {store_dir} ({seconds:.1f} s)")
         if self.duplicates:
             copy, original = self.duplicates[0]
             line += (f"; {self.inputs} inputs, {len(self.duplicates)} of them copies of an earlier one, left out "
@@ -74,11 +81,19 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0))
 
 
+#: surveys of the documents the last build wrote, by analysis key (set before the workers are forked)
+_known: dict[str, Kept] = {}
+
+
 def _survey(cache_folder: Path, max_bytes: int, path: Path) -> Survey:
-    """Analyse one document (unless the cache has it) and leave the analysis in the cache."""
+    """Analyse one document (unless the cache has it) and leave the analysis in the cache; a document the
+    last build wrote, with the same bytes, is surveyed as it was then."""
     cache = AnalysisCache(cache_folder)
     doc = read_document(path, max_bytes)
     key = cache.key(doc.raw.encode("utf-8"))
+    kept = _known.get(key)
+    if kept is not None and (cache_folder / f"{key}.pickle").exists():
+        return kept.survey(doc.path, doc.slug)
     analysis = cache.load(key)
     extracted = analysis is None
     if analysis is None:
@@ -87,9 +102,12 @@ def _survey(cache_folder: Path, max_bytes: int, path: Path) -> Survey:
     return survey(doc, analysis, key, extracted)
 
 
-def _surveys(paths: Sequence[Path], cache: AnalysisCache, jobs: int, max_bytes: int) -> list[Survey]:
+def _surveys(paths: Sequence[Path], cache: AnalysisCache, jobs: int, max_bytes: int,
+             state: BuildState | None) -> list[Survey]:
+    global _known
     found: list[Survey] = []
     slugs: dict[str, Path] = {}
+    _known = state.surveys_by_key() if state else {}
     pool = workers.pool(jobs)
     try:
         analysed = workers.ordered(pool, partial(_survey, cache.folder, max_bytes), paths)
@@ -100,6 +118,7 @@ def _surveys(paths: Sequence[Path], cache: AnalysisCache, jobs: int, max_bytes: 
             cache.record(item.key, not item.extracted)
             found.append(item.interned())
     finally:
+        _known = {}
         if pool is not None:
             pool.terminate()
     cache.prune()
@@ -154,18 +173,26 @@ class _Outcome:
                                "\n\n".join(parts))
 
 
-def _write(target: Store, results: Iterator[emit.Emitted], total: int, shared_quads: bytes,
+def _write(target: Store, results: Iterator[emit.Emitted], total: int, shared_quads: bytes | None,
            context: emit.EmitContext) -> _Outcome:
-    """Stream the documents' quads and the shared graphs into `target`; raise if anything violates the shapes."""
+    """Stream the documents' quads and the shared graphs (None: `target` has them) into `target`; raise if
+    anything violates the shapes."""
     outcome = _Outcome()
     with QuadLoader(target) as loader:
         for emitted in progress.track(results, total, "writing"):
             outcome.add(emitted)
             if not outcome.violations:  # a failing build is not kept: stop writing, keep checking
                 loader.add(emitted.nquads)
-        progress.note("writing the shared graphs")
-        loader.add(shared_quads)
-    shared = Conformance(context.shared).shared(outcome.shared)
+        if shared_quads is not None:
+            progress.note("writing the shared graphs")
+            loader.add(shared_quads)
+    conformance = Conformance(context.shared)
+    if shared_quads is None:  # adding to a generation: the shared nodes the new documents describe
+        nodes = {s for s, _, _ in outcome.shared}
+        shared = conformance.shared_nodes([*outcome.shared, *described(target, nodes, conformance.shapes.predicates)],
+                                          nodes)
+    else:
+        shared = conformance.shared(outcome.shared)
     if outcome.violations or not shared.conforms:
         outcome.violations += shared.violations
         raise outcome.error(shared.text)
@@ -180,14 +207,26 @@ def build_store(inputs: Sequence[str | Path], store_dir: Path, sources_dir: Path
     gathered = gather_inputs(inputs, sources_dir, max_input_bytes)
     paths = gathered.documents
     jobs = min(max(1, jobs or default_jobs()), len(paths))
-    surveys = _surveys(paths, cache, jobs, max_input_bytes)
+    state_folder = cache.folder.parent
+    state = BuildState.load(state_folder)
+    surveys = _surveys(paths, cache, jobs, max_input_bytes, state)
     context, shared_quads = _context(surveys, cache)
+    digest, generation = shared_digest(shared_quads, shapes_digest()), generation_name(store_dir)
+    added = (state.additions(surveys, context.merges, context.post_org, digest, pipeline_fingerprint(), generation)
+             if state else None)
+    BuildState.clear(state_folder)  # a build that fails, or is killed, leaves no state to trust
+    emitted = surveys if added is None else added
     # workers are forked before the store is opened: a child never inherits RocksDB's threads or locks
-    pool = workers.pool(jobs, emit.start, (context,))
-    results = (workers.bounded(pool, emit.emit, surveys, IN_FLIGHT_PER_JOB * jobs) if pool is not None
-               else map(emit.Emitter(context).emit, surveys))
+    pool = workers.pool(min(jobs, max(1, len(emitted))), emit.start, (context,))
+    results = (workers.bounded(pool, emit.emit, emitted, IN_FLIGHT_PER_JOB * jobs) if pool is not None
+               else map(emit.Emitter(context).emit, emitted))
     try:
-        summary, _ = fill_store(store_dir, lambda target: _write(target, results, len(surveys), shared_quads, context))
+        if added is None:
+            summary, _ = fill_store(store_dir, lambda target: _write(target, results, len(emitted), shared_quads,
+                                                                      context))
+        else:
+            summary, _ = extend_store(store_dir, generation, lambda target: _write(target, results, len(emitted), None,
+                                                                                   context))
     finally:
         if isinstance(results, Generator):
             results.close()
@@ -195,9 +234,11 @@ def build_store(inputs: Sequence[str | Path], store_dir: Path, sources_dir: Path
             pool.terminate()
     if sources_dir is not None:
         prune_sources(sources_dir, gathered)
+    BuildState(generation_name(store_dir), pipeline_fingerprint(), digest, context.merges, context.post_org,
+               {s.slug: Kept(s.key, s.people, s.posts, s.organisations) for s in surveys}).save(state_folder)
     extracted = sum(1 for s in surveys if s.extracted)
     return BuildResult(len(surveys), extracted, len(surveys) - extracted, summary, gathered.given,
-                       tuple(gathered.duplicates))
+                       tuple(gathered.duplicates), len(surveys) - len(emitted))
 
 
 __all__ = ["BuildResult", "build_store", "default_jobs"]

@@ -136,6 +136,25 @@ def fill_store(store_dir: Path, fill: Callable[[Store], T]) -> tuple[StoreSummar
     return summary, outcome
 
 
+def extend_store(store_dir: Path, generation: str, fill: Callable[[Store], T]) -> tuple[StoreSummary, T]:
+    """Let ``fill`` add to a copy of ``generation`` (what ``current`` points at, read before; the copy is a
+    RocksDB backup: hard links, so cheap), then make the copy ``current``, as `fill_store` does; raises
+    StoreError if ``current`` moved meanwhile."""
+    store_dir = Path(store_dir)
+    with _new_generation(store_dir) as path:
+        if os.readlink(store_dir / CURRENT) != generation:
+            raise StoreError(f"{store_dir} changed while the build read it; build again")
+        Store.read_only(str(store_dir / generation)).backup(str(path))
+        store = Store(str(path))
+        try:
+            outcome = fill(store)
+            store.flush()
+            summary = _summary(path, store)
+        finally:
+            del store
+    return summary, outcome
+
+
 def modify_store(store_dir: Path, change: Callable[[Store], None]) -> StoreSummary:
     """Apply `change` to a copy of the current generation and make the copy current.
 
@@ -354,7 +373,7 @@ def _build_lock(store_dir: Path) -> Iterator[None]:
 
 
 __all__ = [
-    "StoreSummary", "Swept", "sweep", "write_store", "fill_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
+    "StoreSummary", "Swept", "sweep", "write_store", "fill_store", "extend_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
     "count_quads", "RESULT_FORMATS", "GRAPH_FORMATS", "QUERY_FORMATS", "EXPORT_FORMATS",
     "DATASET_EXPORT_FORMATS", "TRIPLE_EXPORT_FORMATS", "DEFAULT_RESULT_FORMAT", "DEFAULT_GRAPH_FORMAT",
 ]

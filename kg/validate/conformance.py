@@ -12,7 +12,10 @@ entities, not with the number of documents.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+
+from rdflib.compare import to_canonical_graph
 
 from kg.graph.iri import belongs_to
 from kg.graph.ntriples import Triple
@@ -42,5 +45,17 @@ class Conformance:
         data = TripleIndex(triples, self.base, self.shapes.predicates)
         return self.shapes.check(data, dict.fromkeys([*self.base.spo, *data.spo]))
 
+    def shared_nodes(self, triples: Iterable[Triple], nodes: Iterable[str]) -> Report:
+        """Violations among `nodes` (shared nodes), given what every document says about them and about the
+        nodes they point to (a build that adds documents to a generation checks those the new ones describe)."""
+        return self.shapes.check(TripleIndex(triples, self.base, self.shapes.predicates), dict.fromkeys(nodes))
 
-__all__ = ["Conformance"]
+
+def shapes_digest() -> str:
+    """A digest of the shapes a build validates with (blank nodes canonicalised, about 0.4 s): documents kept
+    from a generation checked under other shapes are checked again (`kg.build.incremental`)."""
+    lines = sorted(to_canonical_graph(load_shapes()).serialize(format="nt").splitlines())
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+__all__ = ["Conformance", "shapes_digest"]
