@@ -8,7 +8,8 @@
 2. Builds them from scratch with `python -m kg.cli build CORPUS --store DIR --jobs N` in a fresh process:
    wall time, releases per second and per core, CPU time, peak PSS and RSS of the build's process tree
    (sampled every 50 ms). Then, unless `--added 0`, adds the extra releases and builds again into the
-   same store (their analyses are new, the others come from the cache): the time of that rebuild.
+   same store (their analyses are new; the others come from the cache, their quads from the generation kept):
+   the time of that rebuild.
 3. Weighs the store: quads it holds (the merged default graph included) and those of the dataset (the
    named graphs), by kind of graph, per release and per extracted fact (a fact is a `kg:Assertion`), and
    how much of the merge is triples about nodes minted under a release's IRI, which no two graphs share.
@@ -85,7 +86,7 @@ def build(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
     if process.returncode != 0 or summary is None:
         raise SystemExit(f"build of {corpus} failed ({process.returncode}):\n{out[-2000:]}\n{err[-4000:]}")
     return {"seconds": seconds, "cpu_seconds": _children_cpu() - cpu, "quads": int(summary.group(1)),
-            "documents": int(summary.group(3)), "extracted": int(summary.group(4)),
+            "documents": int(summary.group(3)), "extracted": int(summary.group(4)), "kept": int(summary.group(6) or 0),
             "peak_pss_mib": sampler.peak_pss_kib / 1024, "peak_rss_mib": sampler.peak_rss_kib / 1024}
 
 
@@ -228,7 +229,8 @@ def report(r: dict[str, Any]) -> str:
     ]
     if r.get("rebuild"):
         rb = r["rebuild"]
-        lines.append(f"rebuild after adding {rb['documents'] - n} releases ({rb['extracted']} extracted): {rb['seconds']:.1f} s, "
+        lines.append(f"rebuild after adding {rb['documents'] - n} releases ({rb['extracted']} extracted, "
+                     f"{rb.get('kept', 0)} kept from the previous generation): {rb['seconds']:.1f} s, "
                      f"peak PSS {rb['peak_pss_mib']:,.0f} MiB")
     own = w["releases"] + w.get("records", 0)  # a release's graph and its provenance record
     lines += [

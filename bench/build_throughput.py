@@ -57,7 +57,8 @@ DATELINE_PLACES = ("JAKARTA", "BEKASI", "SUKABUMI", "TABANAN", "FUKUOKA", "KENDA
 TITLE_WORDS = ("Kemensos", "Sentra", "Layanan", "Atensi", "Rehabilitasi", "Sosial", "Delegasi", "Kunjungan",
                "Bantuan", "Penyandang", "Disabilitas", "Kelompok", "Rentan", "Program", "Kerja", "Sama")
 START_DATE = dt.date(2000, 1, 1)
-SUMMARY = re.compile(r"built (\d+) quads in (\d+) graphs from (\d+) documents \((\d+) extracted, (\d+) unchanged\)")
+SUMMARY = re.compile(r"built (\d+) quads in (\d+) graphs from (\d+) documents \((\d+) extracted, (\d+) unchanged"
+                     r"(?:; (\d+) kept from the previous generation)?\)")
 
 
 # -- the synthetic corpus -----------------------------------------------------------------------------------

@@ -103,3 +103,33 @@ def test_a_store_written_since_the_last_build_is_built_from_scratch(corpus: Path
     kg_store.modify_store(store_dir, lambda s: s.update("INSERT DATA { <http://ex/a> <http://ex/p> 1 }"))
     summary = build([str(corpus)], store_dir)
     assert kept(summary) == 0 and not any("http://ex/a" in line for line in nquads(store_dir))
+
+
+def test_a_shared_node_an_added_document_breaks_fails_the_build_as_from_scratch(corpus: Path, tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """dev/04.txt names a third provider of ATENSI, which the other releases give two: a shape allowing a program two
+    passes without it and fails once it is added, though the two are only in the generation kept."""
+    from test_build import stricter_shapes
+
+    from kg.build import builder
+    from kg.errors import ValidationError
+    from kg.validate import conformance
+
+    extra = ("kgsh:TwoProviders a sh:NodeShape ; sh:targetClass kg:Program ; "
+             "sh:property [ sh:path schema:provider ; sh:maxCount 2 ; sh:message \"more than two providers\" ] .")
+    monkeypatch.setattr(conformance, "load_shapes", lambda: stricter_shapes(extra))
+    added = tmp_path / "04.txt"
+    shutil.move(corpus / "04.txt", added)
+    store_dir = tmp_path / "store"
+    build([str(corpus)], store_dir)
+    before = nquads(store_dir)
+    shutil.move(added, corpus / "04.txt")
+
+    def no_scratch(*args: object) -> None:
+        raise AssertionError("adding a document rebuilt the generation from scratch")
+
+    monkeypatch.setattr(builder, "fill_store", no_scratch)
+    with pytest.raises(ValidationError) as failed:
+        build([str(corpus)], store_dir)
+    assert "more than two providers" in failed.value.report_text and "atensi" in failed.value.report_text
+    assert nquads(store_dir) == before

@@ -1,9 +1,9 @@
 """Incremental builds: the analysis of a document is kept, keyed by its bytes and by the code and
 lexicons that analysed it, so a rebuild re-extracts only documents that are new or changed.
 
-Everything after extraction (resolution across documents, RDF, derived triples, validation) is
-recomputed on every build, since it depends on all documents together; a build reads each
-analysis back from here for that, rather than keeping them all in memory. Entries no build asks
+Everything after extraction (resolution across documents, RDF, derived triples, validation) depends
+on all documents together: a build reads each analysis back from here for it, rather than keeping them all
+in memory, unless all that changed is new documents (`kg.build.incremental`). Entries no build asks
 for are removed at the end of a build, so a removed document leaves nothing behind.
 """
 
