@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from pyoxigraph import Store
+from pyoxigraph import NamedNode, Store
 from rdflib import Graph
 
 from kg.build import emit, progress, workers
@@ -39,16 +39,18 @@ from kg.extract.document import MAX_BYTES, read_document
 from kg.extract.pipeline import analyse
 from kg.graph import iri
 from kg.graph.ntriples import Triple, nquads, term
-from kg.graph.vocab import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.rdf.derive import Entailment, changing_organisations, organisation_changes, post_organisations
 from kg.rdf.resolution import person_merges
 from kg.reference.graph import reference_graph
 from kg.store.generations import StoreSummary, extend_store, fill_store
 from kg.store.snapshot import generation_name
 from kg.store.loader import QuadLoader
+from kg.store.merged import graph_size
 from kg.validate.conformance import Conformance, shapes_digest
 from kg.validate.shacl import load_ontology
 
+_DERIVED = NamedNode(str(DERIVED_GRAPH))
 #: documents in flight in the emit pass per worker: bounds the quads waiting for the store
 IN_FLIGHT_PER_JOB = 8
 #: documents whose violation reports a failed build prints in full
@@ -154,9 +156,11 @@ class _Outcome:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (slug, report), the first few
     failing_documents: int = 0
     shared: set[Triple] = field(default_factory=set)
+    own: int = 0  # quads the documents alone wrote (their graphs and records)
 
     def add(self, emitted: emit.Emitted) -> None:
         self.shared |= emitted.shared
+        self.own += emitted.own
         if emitted.violations:
             self.violations += emitted.violations
             self.failing_documents += 1
@@ -225,8 +229,15 @@ def build_store(inputs: Sequence[str | Path], store_dir: Path, sources_dir: Path
             summary, _ = fill_store(store_dir, lambda target: _write(target, results, len(emitted), shared_quads,
                                                                       context))
         else:
-            summary, _ = extend_store(store_dir, generation, lambda target: _write(target, results, len(emitted), None,
-                                                                                   context))
+            assert state is not None
+
+            def add_to(target: Store) -> int:
+                """Write the new documents; how many quads they added (those of the derived graph counted)."""
+                before = graph_size(target, _DERIVED)
+                return _write(target, results, len(emitted), None, context).own + graph_size(target, _DERIVED) - before
+
+            path, added_quads = extend_store(store_dir, generation, add_to)
+            summary = StoreSummary(path, state.quads + added_quads, state.graphs + len(emitted))
     finally:
         if isinstance(results, Generator):
             results.close()
@@ -235,7 +246,8 @@ def build_store(inputs: Sequence[str | Path], store_dir: Path, sources_dir: Path
     if sources_dir is not None:
         prune_sources(sources_dir, gathered)
     BuildState(generation_name(store_dir), pipeline_fingerprint(), digest, context.merges, context.post_org,
-               {s.slug: Kept(s.key, s.people, s.posts, s.organisations) for s in surveys}).save(state_folder)
+               {s.slug: Kept(s.key, s.people, s.posts, s.organisations) for s in surveys},
+               summary.quads, summary.graphs).save(state_folder)
     extracted = sum(1 for s in surveys if s.extracted)
     return BuildResult(len(surveys), extracted, len(surveys) - extracted, summary, gathered.given,
                        tuple(gathered.duplicates), len(surveys) - len(emitted))

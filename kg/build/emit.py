@@ -46,6 +46,7 @@ class Emitted:
     violations: int
     report: str
     shared: set[Triple]  # triples about nodes other documents may describe too, not handed on before
+    own: int = 0  # quads in its graph and the records graph, which no other document writes
 
 
 class Emitter:
@@ -65,19 +66,21 @@ class Emitter:
         report, shared = self.conformance.document(item.slug, [*doc.triples, *derived])
         fresh = shared - self.handed_on
         self.handed_on |= fresh
-        return Emitted(item.slug, document_nquads(doc.graph, doc.triples, derived).encode("utf-8"), report.violations,
-                       report.text, fresh)
+        text, own = document_nquads(doc.graph, doc.triples, derived)
+        return Emitted(item.slug, text.encode("utf-8"), report.violations, report.text, fresh, own)
 
 
-def document_nquads(graph: str, triples: Iterable[Triple], derived: Iterable[Triple]) -> str:
+def document_nquads(graph: str, triples: Iterable[Triple], derived: Iterable[Triple]) -> tuple[str, int]:
     """A document's quads: its facts in its graph, what is derived from them in the derived graph, the
     triples of its provenance record, wherever they were rendered, in the records graph, and every triple but
     the record's again in the merge (`kg.store.merged`): the store keeps a quad once however often it is
-    written, so the merge of all documents is built as they stream in, with no pass over the store after."""
+    written, so the merge of all documents is built as they stream in, with no pass over the store after.
+    With the text, how many of its quads are the document's alone (its graph and its record)."""
     facts, own = records.split(triples)
     derived_facts, derived_records = records.split(derived)
-    return (nquads(facts, graph) + nquads(derived_facts, DERIVED) + nquads([*own, *derived_records], RECORDS)
+    text = (nquads(facts, graph) + nquads(derived_facts, DERIVED) + nquads([*own, *derived_records], RECORDS)
             + nquads([*facts, *derived_facts], MERGED))
+    return text, len(facts) + len(own) + len(derived_records)
 
 
 _emitter: Emitter | None = None

@@ -61,6 +61,8 @@ class BuildState:
     merges: dict[str, str]
     post_org: dict[str, str]
     releases: dict[str, Kept]  # slug → what it was built from
+    quads: int  # in the generation's dataset (`kg.store.generations.StoreSummary`)
+    graphs: int
 
     def surveys_by_key(self) -> dict[str, Kept]:
         return {kept.key: kept for kept in self.releases.values()}
@@ -86,7 +88,7 @@ class BuildState:
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         data = {"generation": self.generation, "pipeline": self.pipeline, "shared": self.shared,
-                "merges": self.merges, "post_org": self.post_org,
+                "merges": self.merges, "post_org": self.post_org, "quads": self.quads, "graphs": self.graphs,
                 "releases": {slug: [k.key, k.people.names, k.people.posts, k.posts, k.organisations]
                              for slug, k in self.releases.items()}}
         with temporary_file(folder / STATE_FILE) as handle:
@@ -100,7 +102,7 @@ class BuildState:
             releases = {slug: Kept(key, People(_pairs(names), _pairs(held)), _pairs(posts), tuple(orgs))
                         for slug, (key, names, held, posts, orgs) in data["releases"].items()}
             return BuildState(data["generation"], data["pipeline"], data["shared"], data["merges"], data["post_org"],
-                              releases)
+                              releases, int(data["quads"]), int(data["graphs"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

@@ -117,12 +117,17 @@ def visible_quads(store: Store) -> Iterator[Quad]:
     return (quad for quad in store if quad.graph_name != MERGED_GRAPH)
 
 
-def merged_size(store: Store) -> int:
-    """Quads of `MERGED_GRAPH` (0 when there is none)."""
-    if not store.contains_named_graph(MERGED_GRAPH):
+def graph_size(store: Store, graph: NamedNode) -> int:
+    """Quads of the named graph `graph` (0 when there is none)."""
+    if not store.contains_named_graph(graph):
         return 0
-    solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {MERGED_GRAPH} {{ ?s ?p ?o }} }}")
+    solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
     return int(next(iter(solutions))["n"].value)  # counted inside pyoxigraph: ten times faster than in Python
 
 
-__all__ = ["MERGED_GRAPH", "RECORDS", "fold_into_default", "folded_dataset", "for_query", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]
+def merged_size(store: Store) -> int:
+    """Quads of `MERGED_GRAPH` (0 when there is none)."""
+    return graph_size(store, MERGED_GRAPH)
+
+
+__all__ = ["MERGED_GRAPH", "RECORDS", "fold_into_default", "folded_dataset", "for_query", "graph_size", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]
