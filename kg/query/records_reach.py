@@ -43,7 +43,6 @@ class _Frame:
     verb_type: bool = False  # the verb is rdf:type alone
     verb_zeroable: bool = False  # the verb is a path that may take zero steps
     after: str = ""  # the parent's state once this node or list closes
-    graph_var: bool = False  # GRAPH ?g read, its group not yet opened
     empty: bool = True  # a pattern frame in which no triple was read yet
     named_by_var: bool = False  # a pattern frame that GRAPH ?g opened
 
