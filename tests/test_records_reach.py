@@ -35,6 +35,8 @@ FACTS_ONLY = [
     "ASK { ?s schema:name ?o } ",
     "CONSTRUCT { ?s schema:name ?o } WHERE { ?s schema:name ?o } ORDER BY ?s ?o LIMIT 2",
     "SELECT * WHERE { ?s schema:name ?o . ?s kg:basedIn ?x } ORDER BY DESC(?o) ?s ?x LIMIT 1",
+    "SELECT * WHERE { ?v a schema:Event . ?v schema:subEvent? ?e . ?e schema:attendee ?p }",  # ?v is an event's
+    "SELECT * WHERE { ?a schema:containedInPlace* ?b . ?b schema:name 'Japan'@en }",
     "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s schema:name ?o } }",
 ]
 
@@ -49,6 +51,10 @@ REACHES = [
     "SELECT * WHERE { ?s !schema:name ?o }",  # any other predicate
     "SELECT * WHERE { ?s schema:subEvent? ?o }",  # zero steps: every node
     "SELECT * WHERE { ?s (schema:a|schema:b)* [] }",
+    "SELECT * WHERE { ?s schema:subEvent? ?o OPTIONAL { ?s schema:name ?n } }",  # not joined: every node still
+    "SELECT * WHERE { ?s schema:subEvent? ?o . ?s schema:subEvent* ?x }",
+    "SELECT * WHERE { ?s schema:name ?n . { ?s schema:subEvent? ?o } }",  # the anchor is outside the path's group
+    "SELECT * WHERE { ?s schema:name [ schema:subEvent? ?o ] }",
     "SELECT ?g WHERE { GRAPH ?g {} }",  # every graph
     "SELECT * FROM NAMED <https://w3id.org/kemensos-kg/graph/records> WHERE { GRAPH ?g { ?s schema:name ?o } }",
     "DESCRIBE <https://w3id.org/kemensos-kg/id/person/harry-hikmat>",
@@ -95,6 +101,8 @@ ANSWERED = [
     "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g",
     "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "SELECT (COUNT(*) AS ?n) WHERE { ?s schema:subEvent? ?o }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s schema:subEvent? ?o OPTIONAL { ?s schema:name ?n } }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s schema:containedInPlace* ?o . ?o schema:name ?n }",
 ]
 
 

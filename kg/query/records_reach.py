@@ -1,16 +1,17 @@
-"""Whether a query can read the provenance records, from its text: the in-memory copy leaves them out.
+"""Whether a query can read the provenance records the in-memory copy leaves out, from its text.
 
 The records graph (`kg.graph.records`) is nine tenths of a built store, and only queries about where a
-fact comes from read it. The serving copy (`kg.store.snapshot`) holds every other graph; a query that may
-read a record triple is answered from the disk store, which holds everything.
+fact comes from read most of it. The serving copy (`kg.store.snapshot`) holds every other graph and the
+records' links; a query that may read another record triple is answered from the disk store.
 
-A triple pattern can match a record triple only if its predicate is one the records graph uses (for
-`rdf:type`: a class it uses), or a variable, or a negated property set; `?x a ?class` may type a record
-node; a path that can take zero steps between two variables reaches every node, record nodes too; `GRAPH
-?g {}` lists every graph; an IRI minted under a release names a record node; DESCRIBE describes whatever
-it is given. The walk below follows the triple patterns of the query (`{}` groups, `;` and `,` lists, `[]`
-and `()` nodes, property paths, FILTER/BIND expressions with their EXISTS groups, VALUES, subqueries) and
-answers True on any of those, and on anything it does not follow: a wrong True only costs speed.
+A triple pattern can match a record triple left out only if its predicate is one of theirs (for `rdf:type`:
+a class of theirs), or a variable, or a negated property set; `?x a ?class` may type a record node; a path
+that can take zero steps between two variables reaches every node, record nodes too, unless a pattern of
+the same group needs one of its ends in a fact triple; `GRAPH ?g {}` lists every graph; an IRI minted under
+a release names a record node; DESCRIBE describes whatever it is given. The walk below follows the triple
+patterns of the query (`{}` groups, `;` and `,` lists, `[]` and `()` nodes, property paths, FILTER/BIND
+expressions with their EXISTS groups, VALUES, subqueries) and answers True on any of those, and on anything
+it does not follow: a wrong True only costs speed.
 """
 
 from __future__ import annotations
@@ -40,11 +41,14 @@ class _Frame:
     state: str = "S"  # in a pattern or node: S subject, V verb, O object, A after an object
     depth: int = 0  # parentheses of an expression, braces of a VALUES block
     subject_open: bool = False  # the subject is a variable or a blank node
+    subject_var: str = ""  # its name, when it is a variable
     verb_type: bool = False  # the verb is rdf:type alone
     verb_zeroable: bool = False  # the verb is a path that may take zero steps
     after: str = ""  # the parent's state once this node or list closes
     empty: bool = True  # a pattern frame in which no triple was read yet
     named_by_var: bool = False  # a pattern frame that GRAPH ?g opened
+    anchored: set[str] = field(default_factory=set)  # variables a pattern of the group needs in a fact triple
+    zero_steps: list[tuple[str, str]] = field(default_factory=list)  # ends of zero-step paths ("": not a variable)
 
 
 @dataclass
@@ -150,6 +154,9 @@ class _Walk:
             raise _Reaches
         if frame.named_by_var and frame.empty:
             raise _Reaches  # GRAPH ?g {}: every graph
+        for ends in frame.zero_steps:  # every node, unless a pattern joined to the path needs a fact's node
+            if not frame.anchored.intersection(ends):
+                raise _Reaches
         self.close()
         parent = self.frames[-1]
         if parent.kind == "pattern":
@@ -238,6 +245,7 @@ class _Walk:
     def subject(self, found: list[Token], i: int, frame: _Frame, token: Token) -> int:
         frame.empty = False
         frame.subject_open = token.kind in ("var", "bnode") or token.text in ("[", "(")
+        frame.subject_var = _variable(token)
         if token.text == "[":
             return self.open_node(found, i, frame, "V")
         if token.text == "(":
@@ -298,7 +306,11 @@ class _Walk:
         if frame.verb_type and is_open:
             raise _Reaches  # ?x a ?class
         if frame.verb_zeroable and frame.subject_open and is_open:
-            raise _Reaches  # zero steps between two open ends: every node
+            if frame.kind != "pattern":
+                raise _Reaches  # zero steps between two open ends: every node
+            frame.zero_steps.append((frame.subject_var, _variable(token)))
+        elif not frame.verb_zeroable:  # each end is a node of a triple with the path's (fact) predicates
+            frame.anchored.update(v for v in (frame.subject_var, _variable(token)) if v)
         if token.text == "[":
             return self.open_node(found, i, frame, "A")
         if token.text == "(":
@@ -331,6 +343,10 @@ class _Walk:
             self.check(found[i + 2])
             return i + 3
         return i
+
+
+def _variable(token: Token) -> str:
+    return token.text[1:] if token.kind == "var" else ""
 
 
 def reaches_records(query: str, terms: RecordTerms, prefixes: Mapping[str, str] | None = None,
