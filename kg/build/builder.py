@@ -43,8 +43,7 @@ from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.rdf.derive import Entailment, changing_organisations, organisation_changes, post_organisations
 from kg.rdf.resolution import person_merges
 from kg.reference.graph import reference_graph
-from kg.store.generations import StoreSummary, extend_store, fill_store
-from kg.store.snapshot import generation_name
+from kg.store.generations import StoreSummary, extend_store, fill_store, generation_name
 from kg.store.loader import QuadLoader
 from kg.store.merged import graph_size
 from kg.validate.conformance import Conformance, shapes_digest

@@ -188,7 +188,7 @@ class _Walk:
             self.frames[-1].state = frame.after
             return i + 1
         if frame.kind == "list":
-            return self.list_item(found, i, frame, token)
+            return self.node(found, i, frame, token, frame.state)
         if frame.state == "A":
             if text == ",":
                 frame.state = "O"
@@ -244,16 +244,20 @@ class _Walk:
 
     def subject(self, found: list[Token], i: int, frame: _Frame, token: Token) -> int:
         frame.empty = False
-        frame.subject_open = token.kind in ("var", "bnode") or token.text in ("[", "(")
+        frame.subject_open = _open(token)
         frame.subject_var = _variable(token)
+        return self.node(found, i, frame, token, "V")
+
+    def node(self, found: list[Token], i: int, frame: _Frame, token: Token, after: str) -> int:
+        """A subject, object or list item: a term, `[ … ]` or `( … )`; then `frame` is in state `after`."""
         if token.text == "[":
-            return self.open_node(found, i, frame, "V")
+            return self.open_node(found, i, frame, after)
         if token.text == "(":
-            self.frames.append(_Frame("list", after="V"))
+            self.frames.append(_Frame("list", after=after))
             return i + 1
         if not self.is_term(token):
             raise _Reaches
-        frame.state = "V"
+        frame.state = after
         return self.skip_literal_tail(found, i + 1)
 
     def open_node(self, found: list[Token], i: int, frame: _Frame, after: str) -> int:
@@ -302,7 +306,7 @@ class _Walk:
         return i
 
     def object(self, found: list[Token], i: int, frame: _Frame, token: Token) -> int:
-        is_open = token.kind in ("var", "bnode") or token.text in ("[", "(")
+        is_open = _open(token)
         if frame.verb_type and is_open:
             raise _Reaches  # ?x a ?class
         if frame.verb_zeroable and frame.subject_open and is_open:
@@ -311,25 +315,7 @@ class _Walk:
             frame.zero_steps.append((frame.subject_var, _variable(token)))
         elif not frame.verb_zeroable:  # each end is a node of a triple with the path's (fact) predicates
             frame.anchored.update(v for v in (frame.subject_var, _variable(token)) if v)
-        if token.text == "[":
-            return self.open_node(found, i, frame, "A")
-        if token.text == "(":
-            self.frames.append(_Frame("list", after="A"))
-            return i + 1
-        if not self.is_term(token):
-            raise _Reaches
-        frame.state = "A"
-        return self.skip_literal_tail(found, i + 1)
-
-    def list_item(self, found: list[Token], i: int, frame: _Frame, token: Token) -> int:
-        if token.text == "[":
-            return self.open_node(found, i, frame, frame.state)
-        if token.text == "(":
-            self.frames.append(_Frame("list", after=frame.state))
-            return i + 1
-        if not self.is_term(token):
-            raise _Reaches
-        return self.skip_literal_tail(found, i + 1)
+        return self.node(found, i, frame, token, "A")
 
     @staticmethod
     def is_term(token: Token) -> bool:
@@ -343,6 +329,11 @@ class _Walk:
             self.check(found[i + 2])
             return i + 3
         return i
+
+
+def _open(token: Token) -> bool:
+    """The node is a variable, a blank node or a collection: any node may stand there."""
+    return token.kind in ("var", "bnode") or token.text in ("[", "(")
 
 
 def _variable(token: Token) -> str:

@@ -166,12 +166,12 @@ class _Scanner:
             iri, error = self.resolve(m.group(1))
             return _Read(m.end(), iri=iri, error=error, suspicious=error is not None)
         if self.pname_possible(pos) and (m := _PNAME_AT.match(text, pos)):
-            ns, local = m.group(1) or "", m.group(2) or ""
+            ns = m.group(1) or ""
             if ns in self.poisoned:
                 return _Read(m.end(), error=f"prefix '{ns}:' is declared ambiguously", suspicious=True)
             if ns not in self.prefixes:
                 return _Read(m.end(), error=f"unknown prefix '{ns}:' in {m.group(0)}")
-            return _Read(m.end(), iri=self.prefixes[ns] + _LOCAL_ESCAPE.sub(r"\1", local))
+            return _Read(m.end(), iri=expand(m.group(0), self.prefixes))
         return None
 
     # --- the keywords ----------------------------------------------------------------------
@@ -239,16 +239,21 @@ class _Scanner:
 
     # --- the loop --------------------------------------------------------------------------
 
+    def token(self, pos: int) -> tuple[str, int, int]:
+        """Kind, start and end of the token at ``pos`` (whitespace and comments are tokens here)."""
+        m = _TOKEN.match(self.text, pos)
+        assert m is not None and m.lastgroup is not None  # "other" matches any character
+        kind, start, end = m.lastgroup, m.start(), m.end()
+        if kind == "name":
+            kind, end = self.name(start)
+        return kind, start, end
+
     def run(self) -> list[ServiceTarget]:
         text, pos, n = self.text, 0, len(self.text)
         while pos < n:
-            m = _TOKEN.match(text, pos)
-            assert m is not None and m.lastgroup is not None  # "other" matches any character
-            kind, start, pos = m.lastgroup, m.start(), m.end()
+            kind, start, pos = self.token(pos)
             if kind in ("ws", "comment"):
                 continue
-            if kind == "name":
-                kind, pos = self.name(start)
             value = text[start:pos]
             lower = value.lower()
             if kind in ("word", "pname"):
@@ -312,16 +317,11 @@ def tokens(query: str) -> list[Token]:
     """The tokens of `query` (whitespace and comments left out), read as `service_targets` reads them."""
     scanner = _Scanner(query, None, None)
     found: list[Token] = []
-    pos, n = 0, len(query)
-    while pos < n:
-        m = _TOKEN.match(query, pos)
-        assert m is not None and m.lastgroup is not None  # "other" matches any character
-        kind, start, pos = m.lastgroup, m.start(), m.end()
-        if kind in ("ws", "comment"):
-            continue
-        if kind == "name":
-            kind, pos = scanner.name(start)
-        found.append(Token(kind, query[start:pos]))
+    pos = 0
+    while pos < len(query):
+        kind, start, pos = scanner.token(pos)
+        if kind not in ("ws", "comment"):
+            found.append(Token(kind, query[start:pos]))
     return found
 
 

@@ -136,6 +136,14 @@ def fill_store(store_dir: Path, fill: Callable[[Store], T]) -> tuple[StoreSummar
     return summary, outcome
 
 
+def generation_name(store_dir: Path | str) -> str:
+    """What `current` points at ('' when the store is empty): one readlink, done per query."""
+    try:
+        return os.readlink(os.path.join(store_dir, CURRENT))
+    except OSError:
+        return ""
+
+
 def extend_store(store_dir: Path, generation: str, fill: Callable[[Store], T]) -> tuple[Path, T]:
     """Let ``fill`` add to a copy of ``generation`` (what ``current`` points at, read before; the copy is a
     RocksDB backup: hard links, so cheap), then make the copy ``current``, as `fill_store` does; raises
@@ -143,7 +151,7 @@ def extend_store(store_dir: Path, generation: str, fill: Callable[[Store], T]) -
     counts what it added (counting the store would read all of it, 12 s at 48 million quads)."""
     store_dir = Path(store_dir)
     with _new_generation(store_dir) as path:
-        if os.readlink(store_dir / CURRENT) != generation:
+        if generation_name(store_dir) != generation:
             raise StoreError(f"{store_dir} changed while the build read it; build again")
         Store.read_only(str(store_dir / generation)).backup(str(path))
         store = Store(str(path))
@@ -373,7 +381,7 @@ def _build_lock(store_dir: Path) -> Iterator[None]:
 
 
 __all__ = [
-    "StoreSummary", "Swept", "sweep", "write_store", "fill_store", "extend_store", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
+    "StoreSummary", "Swept", "sweep", "write_store", "fill_store", "extend_store", "generation_name", "modify_store", "load_files", "load_dataset", "open_store", "query", "export", "to_rdflib",
     "count_quads", "RESULT_FORMATS", "GRAPH_FORMATS", "QUERY_FORMATS", "EXPORT_FORMATS",
     "DATASET_EXPORT_FORMATS", "TRIPLE_EXPORT_FORMATS", "DEFAULT_RESULT_FORMAT", "DEFAULT_GRAPH_FORMAT",
 ]

@@ -30,16 +30,8 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 from kg.graph.records import LINK_CLASSES, LINK_PREDICATES, RecordTerms
 from kg.graph.vocab import RDF
 
-from kg.store.generations import CURRENT
+from kg.store.generations import generation_name
 from kg.store.merged import RECORDS, fold_into_default, folded_dataset, plain_dataset
-
-
-def generation_name(store_dir: Path | str) -> str:
-    """What `current` points at ('' when the store is empty): one readlink, done per query."""
-    try:
-        return os.readlink(os.path.join(store_dir, CURRENT))
-    except OSError:
-        return ""
 
 
 @dataclass(frozen=True)
