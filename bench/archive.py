@@ -2,6 +2,7 @@
 """The whole archive on one machine: a corpus recombined from the real releases, built, served and queried.
 
     .venv/bin/python bench/archive.py [--releases 20000] [--jobs 2] [--added 100] [--repeat 20] [--json-out FILE]
+    .venv/bin/python bench/archive.py --serve-only --workdir DIR   (steps 4 and 5 again on DIR's store)
 
 1. Writes `--releases` synthetic releases (`bench/build_throughput.py`'s generator: real sentences
    recombined, as many per release as a real release has; seed 42) and `--added` more after them.
@@ -29,7 +30,6 @@ import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -217,10 +217,13 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def report(r: dict[str, Any]) -> str:
-    b, w, s = r["build"], r["weight"], r["serve"]
+    heading = f"kemensos-kg archive bench, {r['date']}, {r['machine']}, code at {r['git']}"
+    if "build" not in r:  # --serve-only
+        return "\n".join([f"{heading}; the store of {r['store']} served again", "", *serving_lines(r)])
+    b, w = r["build"], r["weight"]
     n, jobs = b["documents"], r["jobs"]
     lines = [
-        f"kemensos-kg archive bench, {r['date']}, {r['machine']}, code at {r['git']}; seed {r['seed']}",
+        f"{heading}; seed {r['seed']}",
         f"corpus: {n:,} synthetic releases ({r['corpus_mib']:.0f} MiB), recombined from {r['pool_sentences']:,} real sentences",
         "",
         f"build from scratch ({jobs} jobs):  {b['seconds']:.1f} s, {n / b['seconds']:.1f} releases/s, "
@@ -247,6 +250,14 @@ def report(r: dict[str, Any]) -> str:
         f"per fact:    {own / w['facts']:.1f} quads in its release's graph and record, "
         f"{(own + w['derived']) / w['facts']:.1f} with the derived graph, {w['stored'] / w['facts']:.1f} stored",
         "",
+    ]
+    return "\n".join(lines + serving_lines(r))
+
+
+def serving_lines(r: dict[str, Any]) -> list[str]:
+    """The serving part of the report: start-up, memory and the queries' percentiles."""
+    s = r["serve"]
+    lines = [
         f"serve (--cache-mb 0): first answer {s['first_answer_s']:.2f} s after start, in-memory copy in place after "
         f"{s['in_memory_s']:.1f} s; server PSS {s['pss_in_memory_mib']:,.0f} MiB then, {s['pss_after_queries_mib']:,.0f} MiB "
         f"after the queries",
@@ -255,7 +266,7 @@ def report(r: dict[str, Any]) -> str:
     ]
     for name, q in s["queries"].items():
         lines.append(f"{name:<34} {q['rows']:>6} {q['p50_ms']:>9.1f} {q['p99_ms']:>9.1f}")
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,7 +279,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--workdir", type=Path, help="keep the corpus, the store and the server log here")
     parser.add_argument("--json-out", type=Path, help="also write the figures as JSON to this file")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="serve and query the store already in --workdir: no corpus written, nothing built "
+                             "(the queries measured again after a change to the server or to queries/)")
     args = parser.parse_args(argv)
+    if args.serve_only:
+        if args.workdir is None or not (args.workdir / "store").is_dir():
+            parser.error("--serve-only needs --workdir holding a store built by an earlier run")
+        return serve_only(args)
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="kg-archive-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -293,10 +311,25 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
+    return emit(result, args.json_out)
+
+
+def emit(result: dict[str, Any], json_out: Path | None) -> int:
+    """Print the report, and write the figures as JSON when asked."""
     print(report(result))
-    if args.json_out:
-        args.json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if json_out:
+        json_out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def serve_only(args: argparse.Namespace) -> int:
+    """Steps 4 and 5 alone, on the store an earlier run left in `--workdir`."""
+    store = args.workdir / "store"
+    result: dict[str, Any] = {"date": dt.date.today().isoformat(), "machine": machine(), "git": git_state(),
+                              "store": str(store), "repeat": args.repeat, "load_before": os.getloadavg()}
+    result["serve"] = serve_and_query(store, args.workers, args.repeat, args.workdir / "serve.log")
+    result["load_after"] = os.getloadavg()
+    return emit(result, args.json_out)
 
 
 if __name__ == "__main__":
