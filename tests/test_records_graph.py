@@ -20,7 +20,7 @@ from kg.graph import iri
 from kg.graph.records import minted_under_a_release
 from kg.graph.vocab import DOC
 from kg.store import generations as kg_store
-from kg.store.merged import MERGED_GRAPH, RECORDS, plain_dataset, visible_quads
+from kg.store.merged import MERGED_GRAPH, RECORDS, for_query, plain_dataset, visible_quads
 
 #: the founding release and the one two days later: both name Harry Hikmat, his post and the ministry
 TOKYO = DEFAULT_CORPUS / "dev" / "01.txt"
@@ -76,6 +76,31 @@ def test_the_default_graph_is_a_set_equal_to_the_merge_of_every_graph(two_releas
     rows = two_releases.query(f"SELECT ?post WHERE {{ {HARRY} {HOLDS} ?post }}", **plain_dataset(two_releases))
     posts = [str(r["post"]) for r in rows]
     assert posts and len(posts) == len(set(posts))
+
+
+class _CountingStore:
+    """`store`, counting the calls that list its named graphs."""
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.listed = store, 0
+
+    def contains_named_graph(self, graph: NamedNode) -> bool:
+        return self.store.contains_named_graph(graph)
+
+    def named_graphs(self):  # noqa: ANN201 - pyoxigraph's iterator
+        self.listed += 1
+        return self.store.named_graphs()
+
+
+def test_a_query_without_graph_does_not_wait_for_the_list_of_named_graphs(two_releases: Store) -> None:
+    counting = _CountingStore(two_releases)
+    plain = plain_dataset(counting)  # type: ignore[arg-type]
+    without = for_query("SELECT * WHERE { ?s ?p ?o }", plain)
+    assert counting.listed == 0 and without == {"default_graph": [MERGED_GRAPH, RECORDS]}
+    named = for_query("SELECT ?g WHERE { GRAPH ?g { } }", plain)["named_graphs"]
+    assert counting.listed == 1 and MERGED_GRAPH not in named and RECORDS in named and len(named) >= 4
+    assert for_query("ASK { GRAPH ?g { ?s ?p ?o } }", plain)["named_graphs"] is named  # read once
+    assert counting.listed == 1
 
 
 def test_every_record_triple_is_stored_once_in_the_records_graph(two_releases: Store) -> None:

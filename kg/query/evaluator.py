@@ -19,6 +19,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -149,7 +150,7 @@ class _Spool:
 
 
 def evaluate(store: Store, job: QueryJob, spool_dir: str | None = None,
-             plain: dict[str, Any] | None = None) -> QueryResult:
+             plain: Mapping[str, Any] | None = None) -> QueryResult:
     """Evaluate `job` on `store` in this process and serialise its result to a spool. `plain` is
     `kg.store.merged.plain_dataset(store)` (the dataset of a query that names none), if known.
 

@@ -21,15 +21,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
 from kg.graph.records import LINK_CLASSES, LINK_PREDICATES, RecordTerms
 from kg.graph.vocab import RDF
-
 from kg.store.generations import generation_name
 from kg.store.merged import RECORDS, fold_into_default, folded_dataset, plain_dataset
 
@@ -116,7 +116,7 @@ class Reading:
     generation: str
     store: Store
     in_memory: bool
-    plain: dict[str, Any]  # the dataset of a query that names none (kg.store.merged.plain_dataset), once per generation
+    plain: Mapping[str, Any]  # the dataset of a query that names none (kg.store.merged.plain_dataset), once per generation
     folded: bool = False  # the store's own default graph is not in it (a copy that folded the merge into it)
     records: RecordTerms | None = None  # record triples with these terms are not in it
 
