@@ -420,9 +420,19 @@ def graph_source(graph: str) -> str:
     return GRAPH_KINDS.get(graph, "document" if graph.startswith(str(DOC)) else "other")
 
 
-def named_graphs() -> dict[str, int]:
-    def load() -> dict[str, int]:
-        rows = select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-        return {r["g"].value: r["n"].as_int() for r in rows}
+def graph_names() -> frozenset[str]:
+    """The named graphs of the store. Their sizes are counted one graph at a time (`graph_size`): counting
+    every graph's reads every quad (24 s at 20,200 releases, for a page that shows one graph's size)."""
+    def load() -> frozenset[str]:
+        return frozenset(r["g"].value for r in select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
 
-    return cached("named_graphs", load)
+    return cached("graph_names", load)
+
+
+def graph_size(graph: str) -> int:
+    """Triples in the named graph `graph` (0 when there is none), counted once per generation."""
+    def load() -> int:
+        rows = select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}")
+        return rows[0]["n"].as_int() if rows else 0
+
+    return cached(f"graph_size {graph}", load)

@@ -24,7 +24,7 @@ from flask import Blueprint, Response, abort, request
 
 from kg.graph.vocab import BASE
 from server import ontology_doc, ontology_versions, pages
-from server.graph_data import ask, documents, iri_ref, named_graphs
+from server.graph_data import ask, documents, graph_names, iri_ref
 from server.negotiation import negotiate
 from server.rdf_views import (
     MEDIA_SUFFIX,
@@ -62,7 +62,7 @@ def view_of(path: str) -> str | None:
     if path.startswith("ontology/"):
         return "ontology-version" if iri in ontology_versions.releases() else None
     if path.startswith("graph/"):
-        return "graph" if iri in named_graphs() else None
+        return "graph" if iri in graph_names() else None
     if path.startswith("doc/") and iri in {d["iri"] for d in documents()}:
         return "document"
     try:

@@ -77,10 +77,11 @@ def visit_items() -> list[dict[str, Any]]:
     return sorted(items, key=lambda m: normalise(m["text"]))
 
 
-def item_list(name: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+def item_list(name: str, items: list[dict[str, Any]], first: int = 0) -> dict[str, Any]:
+    """A schema:ItemList of `items`, the first at position `first` + 1 (a page of a longer list)."""
     return {"@context": dict(PREFIXES), "@type": "schema:ItemList", "schema:name": name,
             "schema:numberOfItems": len(items),
-            "schema:itemListElement": [{"@type": "schema:ListItem", "schema:position": i + 1,
+            "schema:itemListElement": [{"@type": "schema:ListItem", "schema:position": first + i + 1,
                                         "schema:item": {"@id": item["iri"], "schema:name": item["text"]}}
                                        for i, item in enumerate(items)]}
 

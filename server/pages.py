@@ -33,13 +33,14 @@ from server.graph_data import (
     compact,
     documents,
     fallback_label,
+    graph_names,
+    graph_size,
     graph_source,
     href,
     iri_ref,
     is_entity_iri,
     kind_of,
     local_path,
-    named_graphs,
     names_of,
     raw_text,
     select,
@@ -52,6 +53,10 @@ from server.rdf_views import describe_triples, to_jsonld
 from server.rendering import LISTS, render
 
 bp = Blueprint("pages", __name__)
+#: releases (and releases' visits) the home page shows, newest first
+HOME_RELEASES = 20
+#: rows of a list page (/browse/…)
+LIST_PAGE = 500
 
 
 @bp.app_template_filter("number")
@@ -335,7 +340,7 @@ def document_page(iri: str) -> str:
                   language=(first(PREFIXES["dcterms"] + "language") or Term("literal", "")).value,
                   text=render_document_text(iri, sentences, mentions), mention_count=len(mentions),
                   sentence_count=len(sentences), assertion_count=counts[0]["n"].as_int() if counts else 0,
-                  mentioned=mentioned, graph_size=named_graphs().get(iri, 0))
+                  mentioned=mentioned, graph_size=graph_size(iri))
 
 
 # -- named graphs ------------------------------------------------------------------------------------
@@ -350,7 +355,7 @@ def graph_page(iri: str) -> str:
                           ORDER BY ?s LIMIT 2000""")
     entities = [r["s"].value for r in subjects if is_entity_iri(r["s"].value)][:400]
     names = names_of(entities)
-    size = named_graphs().get(iri, 0)
+    size = graph_size(iri)
     descriptions = {"reference": "Curated reference data from the lexicons: places with containment and Wikidata / "
                                  "DBpedia identifiers, known organisations, titles and programmes.",
                     "derived": "Triples materialised from the ontology's axioms (the schema.org, ORG, FOAF and PROV "
@@ -377,10 +382,12 @@ def graph_page(iri: str) -> str:
 
 @bp.get("/")
 def home() -> str:
+    """Counts, the newest releases and the visits they report: a page of the same size for 20 releases or
+    20,000 (the whole lists are under /browse)."""
     counts = class_counts()
     docs = documents()
-    graphs = named_graphs()
-    visits = visits_by_release()
+    newest = docs[:HOME_RELEASES]
+    visits = visits_by_release()[:HOME_RELEASES]
     stats = [{"name": name, "title": LISTS[name][0], "title_id": LISTS[name][1], "count": counts.get(LISTS[name][2], 0),
               "description": LISTS[name][3]} for name in LISTS]
     jsonld = {"@context": _context(), "@type": "schema:WebSite", "@id": request.url_root,
@@ -390,9 +397,9 @@ def home() -> str:
                                          "schema:query-input": "required name=query"},
               "schema:about": {"@id": BASE + "ontology"},
               "schema:hasPart": [{"@id": d["iri"], "@type": "schema:NewsArticle", "schema:headline": d["title"],
-                                  "schema:datePublished": d["issued"]} for d in docs]}
-    return render("home.html", title="Kemensos knowledge graph", jsonld=jsonld, stats=stats, documents=docs,
-                  triples=sum(graphs.values()), graph_count=len(graphs), document_count=len(docs), visits=visits)
+                                  "schema:datePublished": d["issued"]} for d in newest]}
+    return render("home.html", title="Kemensos knowledge graph", jsonld=jsonld, stats=stats, documents=newest,
+                  graph_count=len(graph_names()), document_count=len(docs), visits=visits)
 
 
 @bp.get("/browse/<name>")
@@ -401,14 +408,25 @@ def browse(name: str) -> str:
         docs = documents()
         items = [{"iri": d["iri"], "href": d["href"], "text": d["title"], "lang": "id", "en": "",
                   "types": ["press release"], "issued": d["issued"], "kind": "document"} for d in docs]
-        return render("list.html", title="Press releases", jsonld=item_list("Press releases", items), items=items,
-                      list_name=name, list_title="Press releases", list_title_id="Siaran pers",
-                      description="the releases the graph was extracted from, newest first")
+        return _list_page(name, "Press releases", "Siaran pers", "the releases the graph was extracted from, newest first",
+                          items)
     if name not in LISTS:
         abort(404, f"there is no list called {name!r}; lists: {', '.join([*LISTS, 'documents'])}")
     title, title_id, cls, description = LISTS[name]
-    items = visit_items() if name == "visits" else list_members(cls)
-    return render("list.html", title=title, jsonld=item_list(title, items), items=items, list_name=name,
+    return _list_page(name, title, title_id, description, visit_items() if name == "visits" else list_members(cls))
+
+
+def _list_page(name: str, title: str, title_id: str, description: str, items: list[dict[str, Any]]) -> str:
+    """One page of a list (`?page=N`, `LIST_PAGE` items each), with links to the pages before and after."""
+    pages = max(1, -(-len(items) // LIST_PAGE))
+    number = request.args.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= pages:
+        abort(404, f"{title} has pages 1 to {pages}, not {number!r}")
+    first = (int(number) - 1) * LIST_PAGE
+    shown = items[first:first + LIST_PAGE]
+    jsonld = {**item_list(title, shown, first), "schema:numberOfItems": len(items)}
+    return render("list.html", title=title if pages == 1 else f"{title} ({number}/{pages})", jsonld=jsonld,
+                  items=shown, total=len(items), first=first, page=int(number), pages=pages, list_name=name,
                   list_title=title, list_title_id=title_id, description=description)
 
 

@@ -192,13 +192,45 @@ def test_home_has_search_counts_lists_and_documents(client: Any) -> None:
     assert cards["People"] >= 15 and cards["Documents"] == 7
 
 
+def test_home_shows_the_newest_releases_and_links_to_all(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The home page stays one page's worth at any number of releases: the newest, then a link to all."""
+    monkeypatch.setattr("server.pages.HOME_RELEASES", 2)
+    root = page(client, "/")
+    dates = [li.find("time").attrs["datetime"] for li in root.find("ol", class_="doc-list").find_all("li")]
+    assert len(dates) == 2 and dates == sorted(dates, reverse=True)
+    assert len(root.find_all("li", class_="visit-release")) <= 2
+    more = root.find("p", class_="more").find("a")
+    assert more.attrs["href"] == "/browse/documents" and "7" in more.words()
+    assert len(jsonld_of(root)["schema:hasPart"]) == 2
+
+
+def test_a_long_list_comes_in_pages(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("server.pages.LIST_PAGE", 3)
+    pages = [page(client, f"/browse/documents?page={n}") for n in (1, 2, 3)]
+    rows = [[tr.find("a").attrs["href"] for tr in p.find("tbody").find_all("tr")] for p in pages]
+    assert [len(r) for r in rows] == [3, 3, 1] and len({h for r in rows for h in r}) == 7
+    assert page(client, "/browse/documents").find("tbody").find_all("tr")[0].find("a").attrs["href"] == rows[0][0]
+    nav = [{a.attrs["rel"]: a.attrs["href"] for a in p.find("nav", class_="pager").find_all("a")} for p in pages]
+    assert nav == [{"next": "?page=2"}, {"prev": "?page=1", "next": "?page=3"}, {"prev": "?page=2"}]
+    listed = jsonld_of(pages[1])
+    assert listed["schema:numberOfItems"] == 7
+    assert [e["schema:position"] for e in listed["schema:itemListElement"]] == [4, 5, 6]
+    for bad in ("0", "4", "two"):
+        assert client.get(f"/browse/documents?page={bad}", headers=BROWSER).status_code == 404
+
+
 def test_lists_show_names_and_types(client: Any) -> None:
     people = page(client, "/browse/people")
     rows = {tr.find("a").text(): tr for tr in people.find("tbody").find_all("tr")}
     assert "Harry Hikmat" in rows
     assert rows["Harry Hikmat"].find("a").attrs["href"] == "/id/person/harry-hikmat"
-    places = page(client, "/browse/places")
-    japan = next(tr for tr in places.find("tbody").find_all("tr") if tr.find("a").text() == "Jepang")
+    rows, path = [], "/browse/places"
+    while path:  # every page of the list, following its "next" links
+        places = page(client, path)
+        rows += places.find("tbody").find_all("tr")
+        after = [a for nav in places.find_all("nav", class_="pager") for a in nav.find_all("a", rel="next")]
+        path = "/browse/places" + after[0].attrs["href"] if after else ""
+    japan = next(tr for tr in rows if tr.find("a").text() == "Jepang")
     assert "Japan" in japan.text() and "country" in japan.text()
     assert client.get("/browse/unicorns").status_code == 404
 
@@ -507,8 +539,8 @@ def test_numbers_are_written_for_the_reader_language(client: Any) -> None:
         headers = {**BROWSER, **({"Accept-Language": language} if language else {})}
         response = client.get("/", headers=headers)
         assert "Accept-Language" in response.headers.get("Vary", "")
-        hint = parse_html(response.get_data(as_text=True)).find("p", class_="hint")
-        return hint.find("data")
+        counts = parse_html(response.get_data(as_text=True)).find_all("data")
+        return max(counts, key=lambda d: int(d.attrs["value"]))  # the places, in their thousands
 
     english, indonesian, unasked = triples("en-GB,en;q=0.9"), triples("id-ID,id;q=0.9,en;q=0.5"), triples(None)
     value = int(english.attrs["value"])
