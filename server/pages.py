@@ -46,9 +46,21 @@ from server.graph_data import (
     select,
     vocabulary,
 )
-from server.lists import class_counts, item_list, list_members, visit_items, visits_by_release
+from server.lists import (
+    class_counts,
+    item_list,
+    list_members,
+    visit_items,
+    visits_by_release,
+)
 from server.page_language import number_html
-from server.provenance import SentenceEvidence, document_spans, evidence_for, highlight_sentence, render_document_text
+from server.provenance import (
+    SentenceEvidence,
+    document_spans,
+    evidence_for,
+    highlight_sentence,
+    render_document_text,
+)
 from server.rdf_views import describe_triples, to_jsonld
 from server.rendering import LISTS, render
 
@@ -219,7 +231,7 @@ def resource_page(iri: str) -> str:
     mentioned = select(f"""SELECT ?doc (COUNT(DISTINCT ?m) AS ?n) WHERE {{
         ?m <{KG}refersTo> {ref} ; <{PREFIXES['oa']}hasSource> ?doc }} GROUP BY ?doc ORDER BY ?doc LIMIT 500""")
     is_assertion = any(r["p"].value == RDF_TYPE and r["o"].value == str(KG.Assertion) for r in outgoing)
-    evidence = evidence_for(iri, "assertion" if is_assertion else "entity")
+    evidence, evidence_capped = evidence_for(iri, "assertion" if is_assertion else "entity")
 
     linked: set[str] = {iri}
     linked |= {r["o"].value for r in outgoing if r["o"].is_iri}
@@ -286,6 +298,7 @@ def resource_page(iri: str) -> str:
     return render("entity.html", title=own.best, jsonld=jsonld, iri=iri, names=own, main_types=main_types,
                   other_types=other_types, sections=sections, incoming=incoming_view, incoming_aligned=incoming_aligned,
                   sentences=sentences, mentions=mentions, kind=kind_of(iri), explorable=is_entity_iri(iri),
+                  evidence_capped=evidence_capped,
                   is_assertion=is_assertion, fact_count=sum(len(s["facts"]) for s in sentences))
 
 

@@ -75,12 +75,18 @@ def _selection(iri: str, role: str) -> str:
     return f"{{ ?a <{RDF}subject> {ref} }} UNION {{ ?a <{RDF}object> {ref} }}"
 
 
-def evidence_for(iri: str, role: str = "entity", limit: int = 2000) -> list[SentenceEvidence]:
+#: assertion-sentence pairs an entity page reads (`evidence_for`)
+EVIDENCE_LIMIT = 300
+
+
+def evidence_for(iri: str, role: str = "entity", limit: int | None = None) -> tuple[list[SentenceEvidence], bool]:
     """The sentences stating facts about `iri` (or stating assertion `iri`), in document order,
-    each with its facts and its evidence spans."""
-    selection = _selection(iri, role)
+    each with its facts and its evidence spans: at most `limit` assertion-sentence pairs (a person named
+    in thousands of releases has tens of thousands; a page shows a readable few), and the evidence
+    spans of exactly those assertions. With them, whether `limit` (default `EVIDENCE_LIMIT`) left some out."""
+    limit = EVIDENCE_LIMIT if limit is None else limit
     rows = select(f"""SELECT DISTINCT ?a ?s ?p ?o ?rule ?sentence ?main ?doc ?start ?end WHERE {{
-        {selection}
+        {_selection(iri, role)}
         ?a a <{KG}Assertion> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
            <{PROV}wasDerivedFrom> ?sentence .
         ?sentence a <{KG}Sentence> ; <{OA}hasSource> ?doc ; <{OA}hasSelector> ?sel .
@@ -88,12 +94,13 @@ def evidence_for(iri: str, role: str = "entity", limit: int = 2000) -> list[Sent
         OPTIONAL {{ ?a <{KG}rule> ?rule }}
         BIND(EXISTS {{ ?a <{KG}sentence> ?sentence }} AS ?main)
     }} LIMIT {limit}""")
+    shown = " ".join(sorted({iri_ref(row["a"].value) for row in rows}))
     spans = select(f"""SELECT DISTINCT ?a ?start ?end ?ref WHERE {{
-        {selection}
-        ?a a <{KG}Assertion> ; <{KG}evidence> ?m .
+        VALUES ?a {{ {shown} }}
+        ?a <{KG}evidence> ?m .
         ?m <{OA}hasSelector> ?sel . ?sel a <{OA}TextPositionSelector> ; <{OA}start> ?start ; <{OA}end> ?end .
         OPTIONAL {{ ?m <{KG}refersTo> ?ref }}
-    }} LIMIT {limit * 4}""")
+    }}""") if shown else []
     evidence_by_assertion: dict[str, set[Span]] = {}
     for row in spans:
         evidence_by_assertion.setdefault(row["a"].value, set()).add(
@@ -117,7 +124,7 @@ def evidence_for(iri: str, role: str = "entity", limit: int = 2000) -> list[Sent
         seen_facts.add(fact_key)
         entry.facts.append(Fact(assertion, row["s"], row["p"].value, row["o"], fact_key[4]))
     ordered = sorted(sentences.values(), key=lambda s: (s.document, s.start))
-    return [s for s in ordered if s.facts or s.evidence]
+    return [s for s in ordered if s.facts or s.evidence], len(rows) >= limit
 
 
 # -- rendering text ----------------------------------------------------------------------------------

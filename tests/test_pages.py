@@ -268,6 +268,17 @@ def test_entity_page_source_sentence_with_highlighted_words(harry: Element) -> N
     assert "holds post" in item.words() and "rule: title-before-name" in item.words()
 
 
+def test_entity_page_of_a_much_named_node_shows_the_first_facts_and_says_so(client: Any, harry: Element,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    assert "The first" not in harry.by_id("provenance").find("p", class_="hint").words()
+    monkeypatch.setattr("server.provenance.EVIDENCE_LIMIT", 4)
+    capped = page(client, "/id/person/harry-hikmat").by_id("provenance")
+    facts = capped.find("ol", class_="evidence-list").find_all("li", class_="evidence-item")
+    assert 1 <= len(facts) <= 4 and len(facts) < len(harry.by_id("provenance").find_all("li", class_="evidence-item"))
+    assert "The first" in capped.find("p", class_="hint").words()
+    assert all(item.find_all("mark") for item in facts)  # the words of each sentence shown are marked
+
+
 def test_highlights_are_words_of_the_raw_text(harry: Element, store: Any) -> None:
     """Every mark is a piece of a release's raw text (offsets are code points, sliced in Python)."""
     rows = store.query("SELECT ?text WHERE { ?doc <http://schema.org/text> ?text }", use_default_graph_as_union=True)
