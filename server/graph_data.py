@@ -243,13 +243,15 @@ def names_of(iris: Iterable[str], with_aliases: bool = False) -> dict[str, Names
     """Names of many nodes in one query (in chunks of 200); nodes without a name get a fallback."""
     wanted = sorted({i for i in iris if i and not _BAD_IRI.search(i)})
     predicates = NAME_PREDICATES + ((SKOS_ALT,) if with_aliases else ())
-    values_p = " ".join(iri_ref(p) for p in predicates)
+    # The predicates are a FILTER, not a second VALUES: pyoxigraph would start from the smaller VALUES, the
+    # predicates, and read every name in the store for each (5.8 s for 200 nodes at 20,200 releases, 0.08 s so).
+    names_p = ", ".join(iri_ref(p) for p in predicates)
     names: dict[str, Names] = {}
     for start in range(0, len(wanted), 200):
         chunk = wanted[start:start + 200]
         rows = select(f"""SELECT DISTINCT ?s ?p ?l WHERE {{
-            VALUES ?s {{ {' '.join(iri_ref(i) for i in chunk)} }} VALUES ?p {{ {values_p} }}
-            ?s ?p ?l FILTER(isLiteral(?l)) }}""")
+            VALUES ?s {{ {' '.join(iri_ref(i) for i in chunk)} }}
+            ?s ?p ?l FILTER(isLiteral(?l) && ?p IN ({names_p})) }}""")
         names.update(_names_from_rows((r["s"].value, r["p"].value, r["l"]) for r in rows))
     for iri in wanted:
         names.setdefault(iri, Names(iri))

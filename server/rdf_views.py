@@ -61,16 +61,17 @@ def describe_triples(iri: str, core: bool = False) -> list[Triple]:
     """What the store says about `iri` (see the module docstring); `core` leaves out incoming triples
     and provenance (the data a page embeds as JSON-LD)."""
     e = iri_ref(iri)
-    names = " ".join(f"<{p}>" for p in NAME_PREDICATES)
+    # the name predicates as a FILTER: as a VALUES, pyoxigraph starts from it and reads every name in the store
+    names = f"FILTER(?p IN ({', '.join(f'<{p}>' for p in NAME_PREDICATES)}))"
     parts = [
         f"{{ {e} ?p ?o BIND({e} AS ?s) }}",
-        f"{{ {e} ?x ?s FILTER(isIRI(?s)) VALUES ?p {{ {names} }} ?s ?p ?o }}",
+        f"{{ {e} ?x ?s FILTER(isIRI(?s)) ?s ?p ?o {names} }}",
     ]
     if not core:
         about = f"{{ ?a <{RDF}subject> {e} }} UNION {{ ?a <{RDF}object> {e} }} ?a a <{KG}Assertion> ."
         parts += [
             f"{{ ?s ?p {e} BIND({e} AS ?o) }}",
-            f"{{ ?s ?x {e} FILTER(isIRI(?s)) VALUES ?p {{ {names} }} ?s ?p ?o }}",
+            f"{{ ?s ?x {e} FILTER(isIRI(?s)) ?s ?p ?o {names} }}",
             f"{{ {about} BIND(?a AS ?s) ?s ?p ?o }}",
             f"{{ {about} ?a <{KG}sentence>|<{KG}evidence> ?s . ?s ?p ?o }}",
             f"{{ {about} ?a <{KG}sentence>|<{KG}evidence> ?span . ?span <{OA}hasSelector> ?s . ?s ?p ?o }}",
