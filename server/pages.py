@@ -364,9 +364,10 @@ def graph_page(iri: str) -> str:
                             GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT 200""")
     classes = select(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH {ref} {{ ?s a ?c }} }}
                          GROUP BY ?c ORDER BY DESC(?n) ?c LIMIT 200""")
-    subjects = select(f"""SELECT DISTINCT ?s WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}
-                          ORDER BY ?s LIMIT 2000""")
-    entities = [r["s"].value for r in subjects if is_entity_iri(r["s"].value)][:400]
+    # the first 2,000 subjects as the store yields them, sorted here: ordering all of a graph's subjects before the
+    # LIMIT took 28 s for the derived graph at 20,200 releases
+    subjects = select(f"""SELECT DISTINCT ?s WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} FILTER(isIRI(?s)) }} LIMIT 2000""")
+    entities = sorted(r["s"].value for r in subjects if is_entity_iri(r["s"].value))[:400]
     names = names_of(entities)
     size = graph_size(iri)
     descriptions = {"reference": "Curated reference data from the lexicons: places with containment and Wikidata / "
