@@ -69,6 +69,8 @@ bp = Blueprint("pages", __name__)
 HOME_RELEASES = 20
 #: rows of a list page (/browse/…)
 LIST_PAGE = 500
+#: graphs named beside a value on a page; the rest are counted
+SOURCE_CHIPS = 10
 
 
 @bp.app_template_filter("number")
@@ -193,6 +195,14 @@ def _sentence_view(evidence: SentenceEvidence, names: dict[str, Names], docs: di
             "facts": facts, "main": evidence.main}
 
 
+def _sources(graphs: set[str], docs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The chips of the first `SOURCE_CHIPS` graphs stating a value, and how many more do (a name that 5,000
+    releases state gets ten chips and "5,000 releases"; a chip each made a page of megabytes)."""
+    ordered = sorted(graphs)
+    return {"sources": [source_chip(g, docs) for g in ordered[:SOURCE_CHIPS]],
+            "more_sources": max(0, len(ordered) - SOURCE_CHIPS)}
+
+
 def _rows_of_values(by_predicate: dict[str, dict[tuple[str, str, str, str], dict[str, Any]]],
                     names: dict[str, Names], docs: dict[str, dict[str, Any]], current: str) -> list[dict[str, Any]]:
     """One row per set of properties, each value once with every source that states it.
@@ -213,7 +223,7 @@ def _rows_of_values(by_predicate: dict[str, dict[tuple[str, str, str, str], dict
         vals = []
         for value in sorted(group, key=lambda v: (v["term"].lang != "id", v["term"].value)):
             view = value_view(value["term"], names, current)
-            view["sources"] = [source_chip(g, docs) for g in sorted(value["graphs"])]
+            view.update(_sources(value["graphs"], docs))
             vals.append(view)
         rows.append({"property": property_view(properties[0]), "also": [property_view(p) for p in properties[1:]],
                      "vals": vals})
@@ -284,7 +294,7 @@ def resource_page(iri: str) -> str:
         rows = []
         for s, graphs in sorted(subjects.items(), key=lambda kv: (names.get(kv[0]) or Names(kv[0])).best.lower()):
             view = value_view(Term("uri", s), names, iri)
-            view["sources"] = [source_chip(g, docs) for g in sorted(graphs)]
+            view.update(_sources(graphs, docs))
             rows.append(view)
         group = {"property": property_view(p), "vals": rows}
         all_graphs = set().union(*subjects.values())

@@ -279,6 +279,17 @@ def test_entity_page_of_a_much_named_node_shows_the_first_facts_and_says_so(clie
     assert all(item.find_all("mark") for item in facts)  # the words of each sentence shown are marked
 
 
+def test_a_value_stated_by_many_graphs_names_the_first_and_counts_the_rest(client: Any,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("server.pages.SOURCE_CHIPS", 1)
+    root = page(client, "/id/person/harry-hikmat")
+    counted = [s for s in root.by_id("names").find_all("span", class_="sources")
+               if s.find_all("span", class_="more-sources")]
+    assert counted  # his name is stated by three releases: one chip and "and 2 more"
+    for sources in counted:
+        assert len(sources.find_all("a")) == 1 and sources.find("span", class_="more-sources").words().startswith("and ")
+
+
 def test_highlights_are_words_of_the_raw_text(harry: Element, store: Any) -> None:
     """Every mark is a piece of a release's raw text (offsets are code points, sliced in Python)."""
     rows = store.query("SELECT ?text WHERE { ?doc <http://schema.org/text> ?text }", use_default_graph_as_union=True)
