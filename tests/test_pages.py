@@ -399,6 +399,19 @@ def test_search_finds_by_any_label(client: Any, q: str, iri: str, rank: str) -> 
     assert results[0]["rank"] == rank
 
 
+def test_search_leaves_out_the_nodes_of_one_releases_statements(client: Any, store: Any) -> None:
+    """Figures, posts held on a day, quotations …: thousands per thousand releases, reached from their pages."""
+    from kg.store.merged import plain_dataset
+    from server.search import STATEMENT_KINDS
+
+    rows = list(store.query(f"""SELECT ?s ?l WHERE {{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l
+        FILTER(STRSTARTS(STR(?s), "{BASE}id/statistic/") && STRLEN(STR(?l)) > 2) }} LIMIT 1""", **plain_dataset(store)))
+    assert rows  # a figure has a label a reader could type
+    found = search(client, rows[0]["l"].value)
+    assert not [r for r in found if r["kind"] in STATEMENT_KINDS], found[:5]
+    assert search(client, "harry")[0]["iri"] == HARRY
+
+
 def test_search_ranks_exact_before_prefix_before_contains(client: Any) -> None:
     order = ["exact", "prefix", "word", "contains", "words"]
     for q in ("sentra", "kementerian sosial", "jakarta", "atensi"):
