@@ -15,7 +15,7 @@ from kg.query.evaluator import Evaluator, InlineEvaluator, QueryJob, QueryResult
 from kg.query.federation import FederationPolicy
 from kg.query.result_cache import ResultCache, Runner
 from kg.store.snapshot import Stores
-from server import conditional
+from server import body, conditional
 from server.catalog import bp as catalog_bp
 from server.config import ServerConfig
 from server.description import bp as description_bp
@@ -84,6 +84,7 @@ def create_app(cfg: ServerConfig) -> Flask:
         g.started = time.perf_counter()
 
     conditional.register(app)
+    body.register(app)
 
     @app.after_request
     def _cors_and_timing(response: Response) -> Response:

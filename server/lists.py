@@ -1,15 +1,30 @@
 """The lists of the home page and of `/browse/<list>`: every member of a class with its names and most
-specific type, the visits under the releases that report them, and a list as a schema.org ItemList."""
+specific type, the visits under the releases that report them, and a list as a schema.org ItemList, shown
+a page at a time."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
 
+from flask import abort, request
+
 from kg.graph.vocab import KG, PREFIXES
-from server.graph_data import cached, documents, href, iri_ref, kind_of, names_of, select, vocabulary
-from server.rendering import LISTS
+from server.graph_data import (
+    cached,
+    documents,
+    href,
+    iri_ref,
+    kind_of,
+    names_of,
+    select,
+    vocabulary,
+)
+from server.rendering import LISTS, render
 from server.search import normalise
+
+#: rows of a list page (/browse/…)
+LIST_PAGE = 500
 
 
 def class_counts() -> dict[str, int]:
@@ -86,4 +101,18 @@ def item_list(name: str, items: list[dict[str, Any]], first: int = 0) -> dict[st
                                        for i, item in enumerate(items)]}
 
 
-__all__ = ["class_counts", "item_list", "list_members", "visit_items", "visits_by_release"]
+def list_page(name: str, title: str, title_id: str, description: str, items: list[dict[str, Any]]) -> str:
+    """One page of a list (`?page=N`, `LIST_PAGE` items each), with links to the pages before and after."""
+    pages = max(1, -(-len(items) // LIST_PAGE))
+    number = request.args.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= pages:
+        abort(404, f"{title} has pages 1 to {pages}, not {number!r}")
+    first = (int(number) - 1) * LIST_PAGE
+    shown = items[first:first + LIST_PAGE]
+    jsonld = {**item_list(title, shown, first), "schema:numberOfItems": len(items)}
+    return render("list.html", title=title if pages == 1 else f"{title} ({number}/{pages})", jsonld=jsonld,
+                  items=shown, total=len(items), first=first, page=int(number), pages=pages, list_name=name,
+                  list_title=title, list_title_id=title_id, description=description)
+
+
+__all__ = ["class_counts", "item_list", "list_members", "list_page", "visit_items", "visits_by_release"]

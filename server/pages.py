@@ -48,8 +48,8 @@ from server.graph_data import (
 )
 from server.lists import (
     class_counts,
-    item_list,
     list_members,
+    list_page,
     visit_items,
     visits_by_release,
 )
@@ -67,8 +67,6 @@ from server.rendering import LISTS, render
 bp = Blueprint("pages", __name__)
 #: releases (and releases' visits) the home page shows, newest first
 HOME_RELEASES = 20
-#: rows of a list page (/browse/…)
-LIST_PAGE = 500
 #: graphs named beside a value on a page; the rest are counted
 SOURCE_CHIPS = 10
 
@@ -432,26 +430,12 @@ def browse(name: str) -> str:
         docs = documents()
         items = [{"iri": d["iri"], "href": d["href"], "text": d["title"], "lang": "id", "en": "",
                   "types": ["press release"], "issued": d["issued"], "kind": "document"} for d in docs]
-        return _list_page(name, "Press releases", "Siaran pers", "the releases the graph was extracted from, newest first",
+        return list_page(name, "Press releases", "Siaran pers", "the releases the graph was extracted from, newest first",
                           items)
     if name not in LISTS:
         abort(404, f"there is no list called {name!r}; lists: {', '.join([*LISTS, 'documents'])}")
     title, title_id, cls, description = LISTS[name]
-    return _list_page(name, title, title_id, description, visit_items() if name == "visits" else list_members(cls))
-
-
-def _list_page(name: str, title: str, title_id: str, description: str, items: list[dict[str, Any]]) -> str:
-    """One page of a list (`?page=N`, `LIST_PAGE` items each), with links to the pages before and after."""
-    pages = max(1, -(-len(items) // LIST_PAGE))
-    number = request.args.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= pages:
-        abort(404, f"{title} has pages 1 to {pages}, not {number!r}")
-    first = (int(number) - 1) * LIST_PAGE
-    shown = items[first:first + LIST_PAGE]
-    jsonld = {**item_list(title, shown, first), "schema:numberOfItems": len(items)}
-    return render("list.html", title=title if pages == 1 else f"{title} ({number}/{pages})", jsonld=jsonld,
-                  items=shown, total=len(items), first=first, page=int(number), pages=pages, list_name=name,
-                  list_title=title, list_title_id=title_id, description=description)
+    return list_page(name, title, title_id, description, visit_items() if name == "visits" else list_members(cls))
 
 
 # -- the query editor --------------------------------------------------------------------------------

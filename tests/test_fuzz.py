@@ -11,6 +11,7 @@ that sends it again.
 from __future__ import annotations
 
 import os
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -56,3 +57,32 @@ def test_hostile_requests_get_no_5xx_and_cost_no_worker(store_dir: Path) -> None
         reply = requests.get(server.base_url + "/sparql", timeout=30, headers={"Accept": "text/csv"},
                              params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
         assert reply.status_code == 200 and int(reply.text.split()[-1]) > 1000
+
+
+def test_a_body_that_stops_short_gets_408_and_holds_no_thread(store_dir: Path) -> None:
+    """A Content-Length or a chunk size larger than the bytes sent: 408 once the body has been silent for
+    `BODY_SILENCE` s (gunicorn would wait for the rest as long as the connection stays open), while other
+    requests are answered meanwhile."""
+    from server.body import BODY_SILENCE
+
+    short = [b"Content-Length: 100\r\n\r\nASK {", b"Transfer-Encoding: chunked\r\n\r\nffffffffffff\r\nASK {"]
+    with running_server(store_dir, "--workers", "1", "--threads", "2") as server:
+        def stalled(body: bytes) -> tuple[float, bytes]:
+            started = time.monotonic()
+            with socket.create_connection(("127.0.0.1", server.port), timeout=BODY_SILENCE + 20) as conn:
+                conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                             b"Connection: close\r\n" + body)
+                reply = b""
+                while chunk := conn.recv(4096):
+                    reply += chunk
+            return time.monotonic() - started, reply
+
+        with ThreadPoolExecutor(2) as pool:
+            waiting = [pool.submit(stalled, body) for body in short]
+            time.sleep(1)
+            meanwhile = requests.get(server.base_url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=5)
+            answers = [w.result() for w in waiting]
+        assert meanwhile.status_code == 200
+        for seconds, reply in answers:
+            assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
+            assert b"stopped arriving" in reply and BODY_SILENCE - 1 < seconds < BODY_SILENCE + 10

@@ -205,7 +205,7 @@ def test_home_shows_the_newest_releases_and_links_to_all(client: Any, monkeypatc
 
 
 def test_a_long_list_comes_in_pages(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("server.pages.LIST_PAGE", 3)
+    monkeypatch.setattr("server.lists.LIST_PAGE", 3)
     pages = [page(client, f"/browse/documents?page={n}") for n in (1, 2, 3)]
     rows = [[tr.find("a").attrs["href"] for tr in p.find("tbody").find_all("tr")] for p in pages]
     assert [len(r) for r in rows] == [3, 3, 1] and len({h for r in rows for h in r}) == 7
