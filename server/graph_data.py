@@ -87,6 +87,13 @@ def iri_ref(iri: str) -> str:
     return f"<{iri}>"
 
 
+def one_of(variable: str, iris: Iterable[str]) -> str:
+    """`?p IN (<a>, <b>)`: the predicates of a pattern whose subject is bound, as a FILTER and not a VALUES block.
+    pyoxigraph starts a join from its smaller side, here a VALUES of predicates, and then reads every triple of
+    each predicate in the store (200 nodes' names: 5.8 s at 20,200 releases, 0.08 s with the FILTER)."""
+    return f"{variable} IN ({', '.join(iri_ref(i) for i in iris)})"
+
+
 def string_literal(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -242,16 +249,13 @@ def _names_from_rows(rows: Iterable[tuple[str, str, Term]]) -> dict[str, Names]:
 def names_of(iris: Iterable[str], with_aliases: bool = False) -> dict[str, Names]:
     """Names of many nodes in one query (in chunks of 200); nodes without a name get a fallback."""
     wanted = sorted({i for i in iris if i and not _BAD_IRI.search(i)})
-    predicates = NAME_PREDICATES + ((SKOS_ALT,) if with_aliases else ())
-    # The predicates are a FILTER, not a second VALUES: pyoxigraph would start from the smaller VALUES, the
-    # predicates, and read every name in the store for each (5.8 s for 200 nodes at 20,200 releases, 0.08 s so).
-    names_p = ", ".join(iri_ref(p) for p in predicates)
+    is_a_name = one_of("?p", NAME_PREDICATES + ((SKOS_ALT,) if with_aliases else ()))
     names: dict[str, Names] = {}
     for start in range(0, len(wanted), 200):
         chunk = wanted[start:start + 200]
         rows = select(f"""SELECT DISTINCT ?s ?p ?l WHERE {{
             VALUES ?s {{ {' '.join(iri_ref(i) for i in chunk)} }}
-            ?s ?p ?l FILTER(isLiteral(?l) && ?p IN ({names_p})) }}""")
+            ?s ?p ?l FILTER(isLiteral(?l) && {is_a_name}) }}""")
         names.update(_names_from_rows((r["s"].value, r["p"].value, r["l"]) for r in rows))
     for iri in wanted:
         names.setdefault(iri, Names(iri))

@@ -92,10 +92,10 @@ def visit_items() -> list[dict[str, Any]]:
     return sorted(items, key=lambda m: normalise(m["text"]))
 
 
-def item_list(name: str, items: list[dict[str, Any]], first: int = 0) -> dict[str, Any]:
-    """A schema:ItemList of `items`, the first at position `first` + 1 (a page of a longer list)."""
+def item_list(name: str, items: list[dict[str, Any]], first: int = 0, total: int | None = None) -> dict[str, Any]:
+    """A schema:ItemList of `items`, the first at position `first` + 1, of `total` items (a page of a longer list)."""
     return {"@context": dict(PREFIXES), "@type": "schema:ItemList", "schema:name": name,
-            "schema:numberOfItems": len(items),
+            "schema:numberOfItems": len(items) if total is None else total,
             "schema:itemListElement": [{"@type": "schema:ListItem", "schema:position": first + i + 1,
                                         "schema:item": {"@id": item["iri"], "schema:name": item["text"]}}
                                        for i, item in enumerate(items)]}
@@ -109,8 +109,8 @@ def list_page(name: str, title: str, title_id: str, description: str, items: lis
         abort(404, f"{title} has pages 1 to {pages}, not {number!r}")
     first = (int(number) - 1) * LIST_PAGE
     shown = items[first:first + LIST_PAGE]
-    jsonld = {**item_list(title, shown, first), "schema:numberOfItems": len(items)}
-    return render("list.html", title=title if pages == 1 else f"{title} ({number}/{pages})", jsonld=jsonld,
+    return render("list.html", title=title if pages == 1 else f"{title} ({number}/{pages})",
+                  jsonld=item_list(title, shown, first, len(items)),
                   items=shown, total=len(items), first=first, page=int(number), pages=pages, list_name=name,
                   list_title=title, list_title_id=title_id, description=description)
 

@@ -22,7 +22,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, 
 
 from kg.graph.vocab import BASE, KG, OA, ONTOLOGY_GRAPH, PREFIXES
 from kg.validate.shacl import ONTOLOGY_PATH
-from server.graph_data import NAME_PREDICATES, RDF_TYPE, compact, construct_ntriples, iri_ref
+from server.graph_data import NAME_PREDICATES, RDF_TYPE, compact, construct_ntriples, iri_ref, one_of
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 RDF = PREFIXES["rdf"]
@@ -61,8 +61,7 @@ def describe_triples(iri: str, core: bool = False) -> list[Triple]:
     """What the store says about `iri` (see the module docstring); `core` leaves out incoming triples
     and provenance (the data a page embeds as JSON-LD)."""
     e = iri_ref(iri)
-    # the name predicates as a FILTER: as a VALUES, pyoxigraph starts from it and reads every name in the store
-    names = f"FILTER(?p IN ({', '.join(f'<{p}>' for p in NAME_PREDICATES)}))"
+    names = f"FILTER({one_of('?p', NAME_PREDICATES)})"
     parts = [
         f"{{ {e} ?p ?o BIND({e} AS ?s) }}",
         f"{{ {e} ?x ?s FILTER(isIRI(?s)) ?s ?p ?o {names} }}",

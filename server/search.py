@@ -1,7 +1,8 @@
 """`/search?q=`: entities by any of their labels, in Indonesian or English.
 
 Labels are `rdfs:label`, `schema:name`, `skos:prefLabel`, `skos:altLabel` and (for press releases)
-`dcterms:title` of every minted entity and document. Matching ignores case, accents and punctuation
+`dcterms:title` of every minted entity and document but the nodes of one release's statements (figures, posts
+held on a day, quotations, …; `STATEMENT_KINDS`). Matching ignores case, accents and punctuation
 ("Kemensós" finds "Kemensos", "PT. Sun Aqua Toto" and "pt sun aqua toto" are the same), and results are
 ranked: the whole label (exact) before a label starting with the query (prefix), before a word of the
 label starting with it, before the query anywhere in a label, before a label holding every word of
@@ -20,7 +21,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kg.graph.vocab import DOC, ID, KG
-from server.graph_data import SEARCH_PREDICATES, cached, href, kind_of, select, vocabulary
+from server.graph_data import SEARCH_PREDICATES, cached, href, iri_ref, kind_of, select, vocabulary
 from server.rendering import render
 
 bp = Blueprint("search", __name__)
@@ -65,10 +66,11 @@ STATEMENT_KINDS = ("statistic", "membership", "quote", "cooperation", "directive
 MAX_LABELS = 300_000
 
 
-def _searched(subject: str) -> str:
-    """A FILTER on `subject`: a minted entity or document that is not one release's statement."""
-    statements = " && ".join(f'!STRSTARTS(STR({subject}), "{ID}{kind}/")' for kind in STATEMENT_KINDS)
-    return f'FILTER(isIRI({subject}) && (STRSTARTS(STR({subject}), "{ID}") || STRSTARTS(STR({subject}), "{DOC}")) && {statements})'
+#: the nodes indexed: minted entities and documents, not one release's statements
+_INDEXED = (f'(STRSTARTS(STR(?s), "{ID}") || STRSTARTS(STR(?s), "{DOC}")) && '
+            + " && ".join(f'!STRSTARTS(STR(?s), "{ID}{kind}/")' for kind in STATEMENT_KINDS))
+#: a release or a release's visit: read after the other entities
+_PER_RELEASE = f'(STRSTARTS(STR(?s), "{DOC}") || STRSTARTS(STR(?s), "{ID}visit/"))'
 
 
 def index() -> dict[str, Entry]:
@@ -77,10 +79,9 @@ def index() -> dict[str, Entry]:
     releases and their visits."""
     def load() -> dict[str, Entry]:
         predicates = " ".join(f"<{p}>" for p in SEARCH_PREDICATES)
-        per_release = f'(STRSTARTS(STR(?s), "{DOC}") || STRSTARTS(STR(?s), "{ID}visit/"))'
-        rows = [row for first in (True, False) for row in select(f"""SELECT DISTINCT ?s ?p ?l WHERE {{
-            VALUES ?p {{ {predicates} }} ?s ?p ?l FILTER(isLiteral(?l) && {"!" if first else ""}{per_release})
-            {_searched("?s")} }} LIMIT {MAX_LABELS}""")]
+        rows = [row for part in (f"!{_PER_RELEASE}", _PER_RELEASE) for row in select(f"""SELECT DISTINCT ?s ?p ?l WHERE {{
+            VALUES ?p {{ {predicates} }} ?s ?p ?l FILTER(isIRI(?s) && isLiteral(?l) && {_INDEXED} && {part})
+        }} LIMIT {MAX_LABELS}""")]
         entries: dict[str, Entry] = {}
         name_rank = {p: i for i, p in enumerate(SEARCH_PREDICATES)}
         chosen: dict[tuple[str, str], int] = {}
@@ -157,7 +158,7 @@ def _types(iris: list[str]) -> dict[str, list[str]]:
     read millions of type triples at 20,200 releases)."""
     if not iris:
         return {}
-    rows = select(f"""SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {" ".join(f"<{i}>" for i in iris)} }}
+    rows = select(f"""SELECT DISTINCT ?s ?t WHERE {{ VALUES ?s {{ {" ".join(iri_ref(i) for i in iris)} }}
         ?s a ?t FILTER(STRSTARTS(STR(?t), "{KG}")) }}""")
     found: dict[str, list[str]] = {}
     for row in rows:
