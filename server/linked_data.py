@@ -26,6 +26,7 @@ from kg.graph.vocab import BASE
 from server import ontology_doc, ontology_versions, pages
 from server.graph_data import ask, documents, graph_names, iri_ref
 from server.negotiation import negotiate
+from server.quote_selectors import quote_selector
 from server.rdf_views import (
     MEDIA_SUFFIX,
     ONTOLOGY_IRI,
@@ -69,7 +70,8 @@ def view_of(path: str) -> str | None:
         ref = iri_ref(iri)
     except ValueError:
         return None
-    return "resource" if ask(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}") else None
+    known = ask(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} }}") or bool(quote_selector(iri))
+    return "resource" if known else None
 
 
 def _html(view: str, iri: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from kg.graph.vocab import KG, OA, PREFIXES, PROV
+from kg.graph.vocab import KG, OA, PREFIXES
 from server.graph_data import Term, href, iri_ref, kind_of, raw_text, select
 
 RDF = PREFIXES["rdf"]
@@ -88,7 +88,7 @@ def evidence_for(iri: str, role: str = "entity", limit: int | None = None) -> tu
     rows = select(f"""SELECT DISTINCT ?a ?s ?p ?o ?rule ?sentence ?main ?doc ?start ?end WHERE {{
         {_selection(iri, role)}
         ?a a <{KG}Assertion> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
-           <{PROV}wasDerivedFrom> ?sentence .
+           <{KG}sentence>|(<{KG}evidence>/<{KG}inSentence>) ?sentence .
         ?sentence a <{KG}Sentence> ; <{OA}hasSource> ?doc ; <{OA}hasSelector> ?sel .
         ?sel a <{OA}TextPositionSelector> ; <{OA}start> ?start ; <{OA}end> ?end .
         OPTIONAL {{ ?a <{KG}rule> ?rule }}

@@ -3,7 +3,8 @@
 * an entity (or any other minted node): its outgoing triples (the union of all named graphs,
   deduplicated), its incoming triples, the labels of every node it links to or is linked from, and
   the provenance of its facts: each `kg:Assertion` whose rdf:subject or rdf:object it is, with the
-  sentence and evidence spans of that assertion and their selectors;
+  sentence and evidence spans of that assertion and their selectors (the quote selectors computed from
+  the release's text, `server.quote_selectors`);
 * a named graph (`…/graph/ontology`, `…/graph/reference`, `…/graph/derived`): the graph's triples;
 * the ontology (`…/ontology`): the file `ontology/kemensos.ttl`, byte for byte as Turtle.
 
@@ -23,6 +24,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, 
 from kg.graph.vocab import BASE, KG, OA, ONTOLOGY_GRAPH, PREFIXES
 from kg.validate.shacl import ONTOLOGY_PATH
 from server.graph_data import NAME_PREDICATES, RDF_TYPE, compact, construct_ntriples, iri_ref, one_of
+from server.quote_selectors import quote_selector, with_quotes
 
 XSD_STRING = PREFIXES["xsd"] + "string"
 RDF = PREFIXES["rdf"]
@@ -76,7 +78,7 @@ def describe_triples(iri: str, core: bool = False) -> list[Triple]:
             f"{{ {about} ?a <{KG}sentence>|<{KG}evidence> ?span . ?span <{OA}hasSelector> ?s . ?s ?p ?o }}",
         ]
     query = "CONSTRUCT { ?s ?p ?o } WHERE {\n  " + "\n  UNION ".join(parts) + "\n}"
-    return _parse_nt(construct_ntriples(query))
+    return with_quotes(_parse_nt(construct_ntriples(query))) or quote_selector(iri)
 
 
 def graph_triples(graph: str) -> list[Triple]:

@@ -22,6 +22,7 @@ from kg.build.dataset import build_dataset
 from kg.build.inputs import DEFAULT_CORPUS
 from kg.extract.document import read_document
 from kg.graph import iri
+from kg.graph.selectors import quote
 from kg.graph.vocab import (
     DCTERMS,
     DERIVED_GRAPH,
@@ -76,13 +77,11 @@ def document_graphs(dataset: Dataset) -> list[Graph]:
     return list(views.values())
 
 
-def span_of(g: Graph, node) -> tuple[Literal, Literal, URIRef, URIRef]:
-    """(start, end) literals of a span's position selector, and its position and quote selectors."""
+def span_of(g: Graph, node) -> tuple[Literal, Literal, URIRef]:
+    """(start, end) literals of a span's position selector, its only selector, and the selector."""
     selectors = list(g.objects(node, OA.hasSelector))
-    position = [s for s in selectors if (s, RDF.type, OA.TextPositionSelector) in g]
-    quote = [s for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in g]
-    assert len(position) == 1 and len(quote) == 1, node
-    return g.value(position[0], OA.start), g.value(position[0], OA.end), position[0], quote[0]
+    assert len(selectors) == 1 and (selectors[0], RDF.type, OA.TextPositionSelector) in g, node
+    return g.value(selectors[0], OA.start), g.value(selectors[0], OA.end), selectors[0]
 
 
 def select(store: Store, sparql: str) -> list[dict[str, dict[str, str]]]:
@@ -112,29 +111,30 @@ def test_document_text_in_the_graph_is_the_file(dataset: Dataset, raw_texts: dic
 
 
 def test_every_sentence_and_mention_quotes_the_raw_text(dataset: Dataset, raw_texts: dict[URIRef, str]) -> None:
+    """Each span's offsets slice the raw text to a quote whose words are the span's (kg.graph.selectors);
+    the quote selector is not stored, nor are NIF offsets repeating the position selector's."""
     checked = defaultdict(int)
-    errors = []
     for g in document_graphs(dataset):
         raw = raw_texts[g.identifier]
         for kind in (KG.Sentence, KG.Mention):
             for node in set(g.subjects(RDF.type, kind)):
                 checked[kind] += 1
                 assert g.value(node, OA.hasSource) == g.identifier
-                assert g.value(node, NIF.referenceContext) == g.identifier
-                start, end, _, quote = span_of(g, node)
-                for offset in (start, end, g.value(node, NIF.beginIndex), g.value(node, NIF.endIndex)):
+                start, end, position = span_of(g, node)
+                assert position == URIRef(iri.selector(str(g.identifier), start.toPython(), end.toPython(), "position"))
+                for offset in (start, end):
                     assert offset.datatype == XSD.nonNegativeInteger, (node, offset)
                 s, e = start.toPython(), end.toPython()
                 assert 0 <= s < e <= len(raw)
-                assert (g.value(node, NIF.beginIndex).toPython(), g.value(node, NIF.endIndex).toPython()) == (s, e)
                 assert node == iri.span(str(g.identifier)[len(str(DOC)):], s, e)
-                if raw[s:e] != str(g.value(quote, OA.exact)):
-                    errors.append((node, raw[s:e], str(g.value(quote, OA.exact))))
-                assert str(g.value(quote, OA.prefix)) == raw[max(0, s - 32):s]
-                assert str(g.value(quote, OA.suffix)) == raw[e:e + 32]
-    assert errors == []
+                found = quote(raw, s, e)
+                assert found is not None and found.exact == raw[s:e]
+                assert (found.prefix, found.suffix) == (raw[max(0, s - 32):s], raw[e:e + 32])
+                for gone in (NIF.beginIndex, NIF.endIndex, NIF.referenceContext):
+                    assert g.value(node, gone) is None
     assert checked[KG.Sentence] >= 22 + 6
     assert checked[KG.Mention] > checked[KG.Sentence]
+    assert not list(dataset.graph(RECORDS_GRAPH).subjects(RDF.type, OA.TextQuoteSelector))
 
 
 def test_sentence_anchor_is_the_unwrapped_raw_span(dataset: Dataset, raw_texts: dict[URIRef, str]) -> None:
@@ -142,18 +142,20 @@ def test_sentence_anchor_is_the_unwrapped_raw_span(dataset: Dataset, raw_texts: 
     for g in document_graphs(dataset):
         raw = raw_texts[g.identifier]
         for node in set(g.subjects(RDF.type, KG.Sentence)):
-            start, end, _, _ = span_of(g, node)
+            start, end, _ = span_of(g, node)
             flat = re.sub(r"\s+", " ", raw[start.toPython():end.toPython()].translate(quotes))
             assert str(g.value(node, NIF.anchorOf)) == flat
 
 
 def test_every_offset_in_the_store_quotes_the_raw_text(store: Store) -> None:
+    """The words of every span, in SPARQL: the release's text between the position selector's offsets
+    (SUBSTR counts code points from 1, as the offsets count them from 0)."""
     rows = select(store, """
         SELECT ?node ?start ?end ?exact ?raw WHERE {
-            ?node oa:hasSource ?doc ; oa:hasSelector ?pos , ?quote .
+            ?node oa:hasSource ?doc ; oa:hasSelector ?pos .
             ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-            ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
             ?doc schema:text ?raw .
+            BIND (SUBSTR(?raw, ?start + 1, ?end - ?start) AS ?exact)
             FILTER EXISTS { ?node a ?kind . VALUES ?kind { kg:Sentence kg:Mention } }
         }""")
     assert len(rows) > 300
@@ -162,7 +164,7 @@ def test_every_offset_in_the_store_quotes_the_raw_text(store: Store) -> None:
         start, end = int(row["start"]["value"]), int(row["end"]["value"])
         # pyoxigraph reports xsd:nonNegativeInteger as xsd:integer; the value is what counts
         assert row["start"]["datatype"] in (str(XSD.nonNegativeInteger), str(XSD.integer))
-        if row["raw"]["value"][start:end] != row["exact"]["value"]:
+        if row["raw"]["value"][start:end] != row["exact"]["value"] or not row["exact"]["value"]:
             bad.append(row["node"]["value"])
     assert bad == []
 
@@ -172,8 +174,8 @@ def test_every_mention_lies_inside_its_sentence(dataset: Dataset) -> None:
     for g in document_graphs(dataset):
         for mention, sentence in g.subject_objects(KG.inSentence):
             assert (sentence, RDF.type, KG.Sentence) in g
-            m_start, m_end, _, _ = span_of(g, mention)
-            s_start, s_end, _, _ = span_of(g, sentence)
+            m_start, m_end, _ = span_of(g, mention)
+            s_start, s_end, _ = span_of(g, sentence)
             if not (s_start.toPython() <= m_start.toPython() and m_end.toPython() <= s_end.toPython()):
                 outside.append((str(mention), str(sentence)))
     assert outside == []
@@ -193,8 +195,10 @@ def test_every_assertion_names_a_triple_of_its_own_release_or_of_the_derived_gra
         assert (s, p, o) in dataset.graph(release) or (s, p, o) in derived, node
         sentence = records.value(node, KG.sentence)
         assert sentence is not None and records.value(node, KG.rule) is not None
-        assert (node, PROV.wasDerivedFrom, sentence) in records
-        assert (node, PROV.wasGeneratedBy, None) in records
+        # PROV's links follow from the ontology: kg:sentence and kg:evidence are sub-properties of
+        # prov:wasDerivedFrom, and the extraction that prov:used the sentence's release generated it
+        assert (node, PROV.wasDerivedFrom, None) not in records and (node, PROV.wasGeneratedBy, None) not in records
+        assert (None, PROV.used, release) in records
         assert (sentence, RDF.type, KG.Sentence) in records and records.value(sentence, OA.hasSource) == release
         for evidence in records.objects(node, KG.evidence):
             assert (evidence, RDF.type, KG.Mention) in records
@@ -277,9 +281,9 @@ def test_sparql_traces_a_post_to_its_sentence(store: Store) -> None:
             ?doc schema:text ?raw .
           }
           ?a a kg:Assertion ; rdf:subject <%s> ; rdf:predicate org:holds ; rdf:object ?post ; kg:sentence ?s .
-          ?s nif:anchorOf ?text ; oa:hasSelector ?pos , ?quote ; oa:hasSource ?doc .
+          ?s nif:anchorOf ?text ; oa:hasSelector ?pos ; oa:hasSource ?doc .
           ?pos oa:start ?start ; oa:end ?end .
-          ?quote oa:exact ?exact .
+          BIND (SUBSTR(?raw, ?start + 1, ?end - ?start) AS ?exact)
           FILTER (?doc = <%s>)
         }""" % (E("person/harry-hikmat"), E("person/harry-hikmat"), FOUNDING_GRAPH))
     assert len(rows) == 1

@@ -123,7 +123,7 @@ def _rows(evaluator: InlineEvaluator, query: str) -> list[str]:
 def test_the_copy_keeps_the_records_links_and_leaves_the_rest_on_disk(store_dir: Path) -> None:
     snapshot = load_snapshot(store_dir, generation_name(store_dir))
     assert snapshot.records is not None
-    assert {KG + "evidence", KG + "sentence", OA + "exact"} <= snapshot.records.predicates
+    assert {KG + "evidence", KG + "sentence", OA + "start"} <= snapshot.records.predicates
     assert KG + "Assertion" in snapshot.records.classes and KG + "Mention" not in snapshot.records.classes
     assert not {KG + "refersTo", OA + "hasSource"} & snapshot.records.predicates
     records = NamedNode(str(RECORDS_GRAPH))

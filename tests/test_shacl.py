@@ -34,23 +34,19 @@ doc:fukuoka a kg:PressRelease ;
 
 doc:fukuoka-s1 a kg:Sentence ;
     oa:hasSource doc:fukuoka ;
-    oa:hasSelector doc:fukuoka-s1-pos , doc:fukuoka-s1-quote .
+    oa:hasSelector doc:fukuoka-s1-pos .
 doc:fukuoka-s1-pos a oa:TextPositionSelector ;
     oa:start "100"^^xsd:nonNegativeInteger ;
     oa:end "160"^^xsd:nonNegativeInteger .
-doc:fukuoka-s1-quote a oa:TextQuoteSelector ;
-    oa:exact "Delegasi Kemensos dipimpin oleh Sekretaris Jenderal Harry Hikmat." .
 
 doc:fukuoka-m1 a kg:Mention ;
     oa:hasSource doc:fukuoka ;
     kg:inSentence doc:fukuoka-s1 ;
     kg:refersTo kgr:harry-hikmat ;
-    oa:hasSelector doc:fukuoka-m1-pos , doc:fukuoka-m1-quote .
+    oa:hasSelector doc:fukuoka-m1-pos .
 doc:fukuoka-m1-pos a oa:TextPositionSelector ;
     oa:start "152"^^xsd:nonNegativeInteger ;
     oa:end "164"^^xsd:nonNegativeInteger .
-doc:fukuoka-m1-quote a oa:TextQuoteSelector ;
-    oa:exact "Harry Hikmat" .
 
 doc:fukuoka-a1 a kg:Assertion ;
     rdf:subject kgr:harry-hikmat ;
@@ -218,13 +214,13 @@ def test_post_in_non_organisation_is_a_violation() -> None:
     assert names(report, POST)
 
 
-def test_missing_quote_selector_is_a_violation() -> None:
+def test_missing_position_selector_is_a_violation() -> None:
     def mutate(graph: Graph) -> None:
-        graph.remove((S1, OA.hasSelector, URIRef(DOC + "fukuoka-s1-quote")))
+        graph.remove((S1, OA.hasSelector, S1_POS))
 
     report = check(mutate)
     assert not report.conforms
-    assert "TextQuoteSelector" in report.text
+    assert "TextPositionSelector" in report.text
     assert names(report, S1)
 
 

@@ -86,16 +86,16 @@ def test_the_bundled_corpus_conforms_document_by_document(dataset: Dataset) -> N
 def test_a_broken_document_is_found_in_that_document_as_in_the_union(dataset: Dataset) -> None:
     checker, documents, _ = corpus_views(dataset)
     slug, triples = sorted(documents.items())[0]
-    exact = term(OA.exact)
-    quote = min(s for s, p, _ in triples if p == exact)
-    report, _ = checker.document(slug, [t for t in triples if not (t[0] == quote and t[1] == exact)])
+    end = term(OA.end)
+    position = min(s for s, p, _ in triples if p == end)
+    report, _ = checker.document(slug, [t for t in triples if not (t[0] == position and t[1] == end)])
     assert report.violations == 1
-    assert "TextQuoteSelector" in report.text
+    assert "TextPositionSelector" in report.text
 
     union = Graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
-    union.remove((URIRef(quote[1:-1]), OA.exact, None))
+    union.remove((URIRef(position[1:-1]), OA.end, None))
     assert validate_graph(union).violations == 1
 
 

@@ -63,6 +63,12 @@ def span(doc_slug: str, raw_start: int, raw_end: int) -> URIRef:
     return URIRef(f"{DOC[doc_slug]}#char={raw_start},{raw_end}")
 
 
+def selector(doc_iri: str, raw_start: int, raw_end: int, kind: str) -> str:
+    """A span's selector: …/doc/<slug>/selector/<start>-<end>/<kind> ("position" is stored; "quote" is
+    computed from the release's text when a span is described)."""
+    return f"{doc_iri}/selector/{raw_start}-{raw_end}/{kind}"
+
+
 def in_document(kind: str, doc_slug: str, raw_start: int) -> str:
     """Key of a node that exists only in one document (a quote, a figure): kind/doc/c<offset>."""
     return f"{kind}/{doc_slug}/c{raw_start}"

@@ -1,10 +1,16 @@
 """Stage 5: facts to RDF, with provenance.
 
 Each document gets a named graph (its IRI) holding its facts and, for every fact, a `kg:Assertion`
-(an `rdf:Statement` and `prov:Entity`) naming the triple, the sentence that states it (a W3C Web
-Annotation `oa:SpecificResource` with position and quote selectors, and NIF offsets) and the
-mentions that are its words. Offsets are code points into the original file, end exclusive.
-Facts computed from stated ones (checks of figures) go to the derived graph instead.
+(an `rdf:Statement` and `prov:Entity`) naming the triple, its rule, the sentence that states it and
+the mentions that are its words: W3C Web Annotation `oa:SpecificResource`s with an
+`oa:TextPositionSelector` (code points into the original file, end exclusive). Facts computed from
+stated ones (checks of figures) go to the derived graph instead.
+
+What is not written, because the graph already says it: a quote selector's words (the release's
+`schema:text` sliced at the offsets; the pages compute them), NIF offsets repeating the position
+selector's, and per assertion `prov:wasDerivedFrom` (`kg:sentence` and `kg:evidence` are its
+sub-properties) and `prov:wasGeneratedBy` (the extraction that `prov:used` the sentence's source).
+Each was a quad per fact or per span, two fifths of the records.
 
 Triples are N-Triples text (`kg.graph.ntriples`): a document renders to a few thousand of them, and
 building rdflib terms for each would cost more than extracting the facts did.
@@ -25,7 +31,6 @@ from kg.graph import iri
 from kg.graph.ntriples import Triple, literal, term
 from kg.graph.vocab import BASE, KG, NIF, OA, PROV, RDF
 
-CONTEXT = 32
 SOFTWARE = f"<{BASE}id/software/kemensos-kg>"
 _NAMED_KINDS = ("person", "org", "place", "program")
 _NON_NEGATIVE = str(XSD.nonNegativeInteger)
@@ -36,13 +41,9 @@ _SENTENCE, _MENTION, _ASSERTION = term(KG.Sentence), term(KG.Mention), term(KG.A
 _ACTIVITY, _VERSION = term(KG.ExtractionActivity), term(KG.extractorVersion)
 _IN_SENTENCE, _REFERS_TO, _KG_SENTENCE, _RULE, _EVIDENCE = (
     term(KG.inSentence), term(KG.refersTo), term(KG.sentence), term(KG.rule), term(KG.evidence))
-_USED, _ASSOCIATED, _GENERATED_BY, _DERIVED_FROM = (
-    term(PROV.used), term(PROV.wasAssociatedWith), term(PROV.wasGeneratedBy), term(PROV.wasDerivedFrom))
-_HAS_SOURCE, _HAS_SELECTOR, _POSITION, _QUOTE = (
-    term(OA.hasSource), term(OA.hasSelector), term(OA.TextPositionSelector), term(OA.TextQuoteSelector))
-_START, _END, _EXACT, _PREFIX, _SUFFIX = term(OA.start), term(OA.end), term(OA.exact), term(OA.prefix), term(OA.suffix)
-_BEGIN, _END_INDEX, _CONTEXT, _ANCHOR = (
-    term(NIF.beginIndex), term(NIF.endIndex), term(NIF.referenceContext), term(NIF.anchorOf))
+_USED, _ASSOCIATED, _GENERATED_BY = term(PROV.used), term(PROV.wasAssociatedWith), term(PROV.wasGeneratedBy)
+_HAS_SOURCE, _HAS_SELECTOR, _POSITION = term(OA.hasSource), term(OA.hasSelector), term(OA.TextPositionSelector)
+_START, _END, _ANCHOR = term(OA.start), term(OA.end), term(NIF.anchorOf)
 _SUBJECT, _PREDICATE, _OBJECT = term(RDF.subject), term(RDF.predicate), term(RDF.object)
 
 
@@ -94,30 +95,19 @@ class DocumentWriter:
         return self.out
 
     def _span(self, raw_start: int, raw_end: int, kind: str) -> str:
-        """A span of the original file with both selectors, written once however often it is cited."""
+        """A span of the original file with its position selector, written once however often it is cited."""
         add = self.out.triples.add
         node = f"<{self.doc_iri}#char={raw_start},{raw_end}>"
         add((node, _TYPE, kind))
         if node in self._spans:
             return node
         self._spans.add(node)
-        raw = self.a.doc.raw
-        base = f"{self.doc_iri}/selector/{raw_start}-{raw_end}"
-        position, quote = f"<{base}/position>", f"<{base}/quote>"
-        start, end = _offset(raw_start), _offset(raw_end)
+        position = f"<{iri.selector(self.doc_iri, raw_start, raw_end, 'position')}>"
         add((node, _HAS_SOURCE, self.doc))
         add((node, _HAS_SELECTOR, position))
-        add((node, _HAS_SELECTOR, quote))
         add((position, _TYPE, _POSITION))
-        add((position, _START, start))
-        add((position, _END, end))
-        add((quote, _TYPE, _QUOTE))
-        add((quote, _EXACT, literal(raw[raw_start:raw_end])))
-        add((quote, _PREFIX, literal(raw[max(0, raw_start - CONTEXT):raw_start])))
-        add((quote, _SUFFIX, literal(raw[raw_end:raw_end + CONTEXT])))
-        add((node, _BEGIN, start))
-        add((node, _END_INDEX, end))
-        add((node, _CONTEXT, self.doc))
+        add((position, _START, _offset(raw_start)))
+        add((position, _END, _offset(raw_end)))
         return node
 
     def sentence(self, sentence: Sentence) -> str:
@@ -147,9 +137,7 @@ class DocumentWriter:
         add((node, _PREDICATE, p))
         add((node, _OBJECT, o))
         add((node, _KG_SENTENCE, sentence))
-        add((node, _DERIVED_FROM, sentence))
         add((node, _RULE, literal(fact.rule)))
-        add((node, _GENERATED_BY, self.activity))
         for mention in fact.evidence:
             if mention.kind in _NAMED_KINDS and mention.key:
                 span = self.mention(mention)
@@ -158,9 +146,6 @@ class DocumentWriter:
                 span = self._span(start, end, _MENTION)
                 self.out.triples.add((span, _IN_SENTENCE, self.sentence_iri(self.a.sentence_at(mention.start))))
             add((node, _EVIDENCE, span))
-            cited = self.a.sentence_at(mention.start)
-            if cited.index != fact.sentence.index:  # words of an earlier sentence the rule resolved
-                add((node, _DERIVED_FROM, self.sentence_iri(cited)))
 
 
 def render(analysis: Analysis) -> DocumentTriples:
@@ -168,4 +153,4 @@ def render(analysis: Analysis) -> DocumentTriples:
     return DocumentWriter(analysis).write()
 
 
-__all__ = ["CONTEXT", "SOFTWARE", "DocumentTriples", "DocumentWriter", "render"]
+__all__ = ["SOFTWARE", "DocumentTriples", "DocumentWriter", "render"]
