@@ -301,6 +301,31 @@ def test_entity_rdf_has_outgoing_incoming_labels_and_provenance(client: Client) 
     assert "Harry Hikmat" in exact
 
 
+def test_quote_selectors_are_computed_from_the_release_text(client: Client, store: Any) -> None:
+    """A span's quote selector is not stored: a dereferenced assertion shows it with the words and the 32
+    characters either side, sliced from the release's schema:text, and its own IRI answers alike."""
+    [row] = list(store.query(f"SELECT DISTINCT ?t WHERE {{ <{BASE}{FOUNDING}> <http://schema.org/text> ?t }}",
+                             use_default_graph_as_union=True))
+    text = row["t"].value
+    assert not bool(store.query(f"ASK {{ ?q a <{OA}TextQuoteSelector> }}", use_default_graph_as_union=True))
+    graph = parsed(client.get("/id/person/harry-hikmat", "text/turtle"), "ttl")
+    quotes = list(graph.subjects(RDF.type, URIRef(OA + "TextQuoteSelector")))
+    assert quotes
+    for quote in quotes:
+        start, end = (int(n) for n in re.search(r"/selector/(\d+)-(\d+)/quote$", str(quote)).groups())
+        span = next(graph.subjects(URIRef(OA + "hasSelector"), quote))
+        assert str(span).endswith(f"#char={start},{end}")
+        if str(span).startswith(f"{BASE}{FOUNDING}#"):
+            assert str(graph.value(quote, URIRef(OA + "exact"))) == text[start:end]
+            assert str(graph.value(quote, URIRef(OA + "prefix"))) == text[max(0, start - 32):start]
+            assert str(graph.value(quote, URIRef(OA + "suffix"))) == text[end:end + 32]
+    alone = parsed(client.get(f"/{FOUNDING}/selector/387-452/quote", "text/turtle"), "ttl")
+    quote = u(f"{FOUNDING}/selector/387-452/quote")
+    assert (quote, RDF.type, URIRef(OA + "TextQuoteSelector")) in alone
+    assert str(alone.value(quote, URIRef(OA + "exact"))) == text[387:452]
+    assert client.get(f"/{FOUNDING}/selector/387-{len(text) + 1}/quote", "text/turtle").status == 404
+
+
 def test_rdf_is_deduplicated_and_the_formats_agree(client: Client) -> None:
     """The union default graph holds some triples once per graph; the answer holds each once, and
     every format carries the same triples."""

@@ -423,3 +423,13 @@ def test_documents_have_title_and_issued_date(dataset: Dataset) -> None:
         assert len(titles) == 1 and titles[0].language == "id"
         [issued] = list(g.objects(g.identifier, DCTERMS.issued))
         assert issued.datatype == XSD.date
+
+
+def test_a_quote_selector_is_the_text_at_the_offsets_with_32_characters_either_side() -> None:
+    text = "a" * 40 + "Kemensos" + "b" * 40
+    found = quote(text, 40, 48)
+    assert found is not None
+    assert (found.exact, found.prefix, found.suffix) == ("Kemensos", "a" * 32, "b" * 32)
+    edge = quote(text, 0, 3)
+    assert edge is not None and (edge.exact, edge.prefix, edge.suffix) == ("aaa", "", text[3:35])
+    assert [quote(text, s, e) for s, e in ((5, 5), (-1, 3), (80, 89), (9, 4))] == [None] * 4
