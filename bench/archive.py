@@ -95,20 +95,19 @@ def build(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
 
 def weigh(store_dir: Path) -> dict[str, int]:
     """Quads by kind of graph and extracted facts, counted inside pyoxigraph (read-only: nothing else writes)."""
-    from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
+    from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
     from kg.store import generations
     from kg.store.merged import MERGED_GRAPH, merged_size
 
     store = generations.open_store(store_dir)
-    shared = {str(DERIVED_GRAPH): "derived", str(ONTOLOGY_GRAPH): "ontology", str(REFERENCE_GRAPH): "reference",
-              str(RECORDS_GRAPH): "records"}
-    counts = {"releases": 0, "records": 0, "derived": 0, "ontology": 0, "reference": 0, "merged": merged_size(store)}
+    shared = {str(DERIVED_GRAPH): "derived", str(ONTOLOGY_GRAPH): "ontology", str(REFERENCE_GRAPH): "reference"}
+    counts = {"releases": 0, "derived": 0, "ontology": 0, "reference": 0, "merged": merged_size(store),
+              "records": int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)}
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                        named_graphs=[g for g in store.named_graphs() if g != MERGED_GRAPH])
     for row in rows:
         counts[shared.get(row["g"].value, "releases")] += int(row["n"].value)
-    facts = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a a <https://w3id.org/kemensos-kg/ontology#Assertion> } }",
-                        named_graphs=[g for g in store.named_graphs() if g != MERGED_GRAPH])
+    facts = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/kemensos-kg/ontology#Assertion> }")
     counts["facts"] = int(next(iter(facts))["n"].value)
     record = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {MERGED_GRAPH} {{ ?s ?p ?o "
                          f"FILTER (STRSTARTS(STR(?s), '{RELEASE_IRI}')) }} }}")

@@ -60,9 +60,9 @@ def size(store: Store) -> str:
     graphs = [g for g in store.named_graphs() if g != MERGED_GRAPH]
     releases = _count(store, f"?x a <{KG.PressRelease}>")
     assertions = _count(store, f"?x a <{KG.Assertion}>")
-    return (f"**{kg_store.count_quads(store):,} quads** in {len(graphs)} named graphs: the ontology, the reference "
-            f"data, the {releases} releases, their provenance records and the derived graph; {assertions:,} extracted "
-            "facts, each with its `kg:Assertion` (rule, sentence, words).\n")
+    return (f"**{kg_store.count_quads(store):,} quads** in {len(graphs)} named graphs (the ontology, the reference "
+            f"data, the {releases} releases and the derived graph) and the default graph (their provenance records); "
+            f"{assertions:,} extracted facts, each with its `kg:Assertion` (rule, sentence, words).\n")
 
 
 def classes(store: Store) -> str:

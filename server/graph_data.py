@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from flask import current_app
 from pyoxigraph import NamedNode
 
-from kg.graph.vocab import BASE, DERIVED_GRAPH, DOC, GRAPH, ID, KG, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH, REFERENCE_GRAPH
+from kg.graph.vocab import BASE, DERIVED_GRAPH, DOC, GRAPH, ID, KG, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
 from kg.query.evaluator import current_generation
 from server.context import config
 from server.query_runner import run_query
@@ -417,12 +417,11 @@ def documents() -> list[dict[str, Any]]:
     return cached("documents", load)
 
 
-GRAPH_KINDS = {str(ONTOLOGY_GRAPH): "ontology", str(REFERENCE_GRAPH): "reference", str(DERIVED_GRAPH): "derived",
-               str(RECORDS_GRAPH): "records"}
+GRAPH_KINDS = {str(ONTOLOGY_GRAPH): "ontology", str(REFERENCE_GRAPH): "reference", str(DERIVED_GRAPH): "derived"}
 
 
 def graph_source(graph: str) -> str:
-    """What a named graph is, in a word: ontology, reference, derived, records or a document."""
+    """What a named graph is, in a word: ontology, reference, derived or a document."""
     return GRAPH_KINDS.get(graph, "document" if graph.startswith(str(DOC)) else "other")
 
 

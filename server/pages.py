@@ -20,6 +20,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, request
 from markupsafe import Markup
 
+from kg.graph.records import minted_under_a_release, release_of
 from kg.graph.vocab import BASE, DERIVED_GRAPH, KG, OA, PREFIXES
 from server.graph_data import (
     DCT_TITLE,
@@ -232,10 +233,13 @@ def resource_page(iri: str) -> str:
     """The page of any minted node: names, types, properties, incoming links, identifiers, and the
     sentence behind every extracted fact with its words highlighted."""
     ref = iri_ref(iri)
-    outgoing = select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {ref} ?p ?o }} }} LIMIT 3000")
+    # a node of a release's provenance record is in the default graph alone: its source is that release
+    where = f"BIND({iri_ref(release_of(iri))} AS ?g)" if minted_under_a_release(iri) else ""
+    outgoing = select(f"SELECT ?p ?o ?g WHERE {{ {ref} ?p ?o {where} }} LIMIT 3000" if where else
+                      f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {ref} ?p ?o }} }} LIMIT 3000")
     excluded = ", ".join(f"<{p}>" for p in PROVENANCE_INCOMING)
-    incoming = select(f"""SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {ref} }} FILTER(?p NOT IN ({excluded})) }}
-                          LIMIT 2000""")
+    incoming = select(f"""SELECT ?s ?p ?g WHERE {{ {f"?s ?p {ref} {where}" if where else f"GRAPH ?g {{ ?s ?p {ref} }}"}
+                          FILTER(?p NOT IN ({excluded})) }} LIMIT 2000""")
     mentioned = select(f"""SELECT ?doc (COUNT(DISTINCT ?m) AS ?n) WHERE {{
         ?m <{KG}refersTo> {ref} ; <{PREFIXES['oa']}hasSource> ?doc }} GROUP BY ?doc ORDER BY ?doc LIMIT 500""")
     is_assertion = any(r["p"].value == RDF_TYPE and r["o"].value == str(KG.Assertion) for r in outgoing)
@@ -382,9 +386,7 @@ def graph_page(iri: str) -> str:
                                  "DBpedia identifiers, known organisations, titles and programmes.",
                     "derived": "Triples materialised from the ontology's axioms (the schema.org, ORG, FOAF and PROV "
                                "view) and findings about inconsistent figures.",
-                    "ontology": "The ontology: classes and properties with their labels and alignments.",
-                    "records": "Every release's provenance record: for each extracted fact a kg:Assertion with its rule, "
-                               "sentence and words, and the sentences and mentions with their offsets and quotes."}
+                    "ontology": "The ontology: classes and properties with their labels and alignments."}
     kind = graph_source(iri)
     jsonld = {"@context": {**_context(), "sd": "http://www.w3.org/ns/sparql-service-description#",
                            "void": "http://rdfs.org/ns/void#"},

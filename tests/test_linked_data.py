@@ -387,6 +387,6 @@ def test_other_minted_nodes_dereference(client: Client, store: Any) -> None:
     assert reply.status == 200
     assert (URIRef(assertion), RDF.type, URIRef(KG + "Assertion")) in parsed(reply, "ttl")
     html = client.get("/" + assertion[len(BASE):], BROWSER_ACCEPT).text
-    assert "<mark" in html  # the sentence of the assertion, its words marked
+    assert "<mark" in html, assertion  # the sentence of the assertion, its words marked
     activity = client.get(f"/{FOUNDING}/extraction", "application/n-triples")
     assert activity.status == 200

@@ -16,6 +16,7 @@ import pytest
 from pyoxigraph import Store
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import BNode
 
 from kg.build.dataset import build_dataset
@@ -36,7 +37,6 @@ from kg.graph.vocab import (
     PROV,
     RDF,
     RDFS,
-    RECORDS_GRAPH,
     REFERENCE_GRAPH,
     SDO,
     WD,
@@ -54,6 +54,7 @@ ANNOTATION_PREDICATES = {
     RDF.subject, RDF.predicate, RDF.object,
 }
 ANNOTATION_TYPES = {KG.Assertion, KG.Sentence, KG.Mention, KG.ExtractionActivity}
+RECORDS = DATASET_DEFAULT_GRAPH_ID  # the provenance records are the default graph
 
 
 def E(key: str) -> URIRef:
@@ -72,7 +73,7 @@ def document_graphs(dataset: Dataset) -> list[Graph]:
     for name, view in views.items():
         for triple in dataset.graph(name):
             view.add(triple)
-    for triple in dataset.graph(RECORDS_GRAPH):
+    for triple in dataset.graph(RECORDS):
         views[release_of(triple[0])].add(triple)
     return list(views.values())
 
@@ -134,7 +135,7 @@ def test_every_sentence_and_mention_quotes_the_raw_text(dataset: Dataset, raw_te
                     assert g.value(node, gone) is None
     assert checked[KG.Sentence] >= 22 + 6
     assert checked[KG.Mention] > checked[KG.Sentence]
-    assert not list(dataset.graph(RECORDS_GRAPH).subjects(RDF.type, OA.TextQuoteSelector))
+    assert not list(dataset.graph(RECORDS).subjects(RDF.type, OA.TextQuoteSelector))
 
 
 def test_sentence_anchor_is_the_unwrapped_raw_span(dataset: Dataset, raw_texts: dict[URIRef, str]) -> None:
@@ -185,7 +186,7 @@ def test_every_mention_lies_inside_its_sentence(dataset: Dataset) -> None:
 
 
 def test_every_assertion_names_a_triple_of_its_own_release_or_of_the_derived_graph(dataset: Dataset) -> None:
-    records, derived = dataset.graph(RECORDS_GRAPH), dataset.graph(DERIVED_GRAPH)
+    records, derived = dataset.graph(RECORDS), dataset.graph(DERIVED_GRAPH)
     count = 0
     for node in set(records.subjects(RDF.type, KG.Assertion)):
         count += 1
@@ -206,7 +207,7 @@ def test_every_assertion_names_a_triple_of_its_own_release_or_of_the_derived_gra
 
 
 def test_derived_assertions_are_the_checks_of_figures(dataset: Dataset) -> None:
-    records, derived = dataset.graph(RECORDS_GRAPH), dataset.graph(DERIVED_GRAPH)
+    records, derived = dataset.graph(RECORDS), dataset.graph(DERIVED_GRAPH)
     named = {a: (records.value(a, RDF.subject), records.value(a, RDF.predicate), records.value(a, RDF.object))
              for a in records.subjects(RDF.type, KG.Assertion)}
     assertions = {a for a, triple in named.items() if triple not in dataset.graph(release_of(a))}
@@ -244,10 +245,10 @@ def test_every_extracted_triple_has_an_assertion(dataset: Dataset) -> None:
 def test_named_graphs_are_kept_apart(dataset: Dataset) -> None:
     docs = {iri.document(read_document(p).slug) for p in CORPUS}
     named = {g.identifier for g in dataset.graphs() if len(g)}
-    assert named == docs | {ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH, RECORDS_GRAPH}
+    assert named == docs | {ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH, RECORDS}
     for g in docs:  # a release's graph holds its facts and its own description; its record is in the records graph
         assert not [s for s in dataset.graph(g).subjects() if str(s).startswith((f"{g}#", f"{g}/"))], g
-    assert {release_of(s) for s in dataset.graph(RECORDS_GRAPH).subjects()} == docs
+    assert {release_of(s) for s in dataset.graph(RECORDS).subjects()} == docs
 
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     assert (URIRef("https://w3id.org/kemensos-kg/ontology"), RDF.type, OWL.Ontology) in ontology

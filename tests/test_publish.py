@@ -18,11 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 from server_process import serve_command
 from virtuoso_process import PASSWORD, USER, Virtuoso, running_virtuoso
 
 from kg.cli import build
+from kg.graph.vocab import RECORDS_GRAPH
 from kg.store import generations as kg_store
 from kg.store.merged import MERGED_GRAPH
 from kg.store.published import digest_ntriples
@@ -70,12 +71,14 @@ def publish(store_dir: Path, to: str, query_url: str, *extra: str) -> subprocess
 
 
 def graph_lines(store_dir: Path) -> dict[str, frozenset[str]]:
-    """Each named graph of the current generation (the merge aside) as its set of N-Triples lines."""
+    """Each graph of the current generation (the merge aside) as its set of N-Triples lines, the default graph (the
+    provenance records) under the name the target keeps them under."""
     store = kg_store.open_store(store_dir)
     graphs: dict[str, set[str]] = {}
     for quad in store:
         if quad.graph_name != MERGED_GRAPH:
-            graphs.setdefault(quad.graph_name.value, set()).add(f"{quad.subject} {quad.predicate} {quad.object} .")
+            name = str(RECORDS_GRAPH) if isinstance(quad.graph_name, DefaultGraph) else quad.graph_name.value
+            graphs.setdefault(name, set()).add(f"{quad.subject} {quad.predicate} {quad.object} .")
     return {graph: frozenset(lines) for graph, lines in graphs.items()}
 
 

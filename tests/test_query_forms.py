@@ -63,5 +63,5 @@ def test_the_scaling_form_answers_as_the_plain_form(name: str, store: Store, cop
     on_disk = _rows(store, shipped, plain_dataset(store))
     assert on_disk, name
     assert on_disk == _rows(store, PLAIN[name], plain_dataset(store))
-    assert _rows(copy, shipped, folded_dataset(copy)) == on_disk
-    assert _rows(copy, PLAIN[name], folded_dataset(copy)) == on_disk
+    assert _rows(copy, shipped, folded_dataset()) == on_disk
+    assert _rows(copy, PLAIN[name], folded_dataset()) == on_disk

@@ -1,7 +1,7 @@
-"""The provenance records live once, in the records graph, and the default graph a plain query reads
-(`[MERGED_GRAPH, RECORDS_GRAPH]`, `kg.store.merged`) stays a set equal to the RDF merge of every graph:
+"""The provenance records live once, in the store's default graph, and the default graph a plain query reads
+(`[MERGED_GRAPH, DefaultGraph()]`, `kg.store.merged`) stays a set equal to the RDF merge of every graph:
 after a build where two releases state the same facts, after a rebuild that drops and changes releases,
-and after writes that put a record triple into another graph or a fact into the records graph."""
+and after writes that put a record triple into another graph or a fact into the store's default graph."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FOUNDING
-from pyoxigraph import NamedNode, Quad, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
 
 from kg.build.builder import build_store
 from kg.build.cache import AnalysisCache
@@ -20,7 +20,7 @@ from kg.graph import iri
 from kg.graph.records import minted_under_a_release
 from kg.graph.vocab import DOC
 from kg.store import generations as kg_store
-from kg.store.merged import MERGED_GRAPH, RECORDS, for_query, plain_dataset, visible_quads
+from kg.store.merged import MERGED_GRAPH, for_query, plain_dataset, visible_quads
 
 #: the founding release and the one two days later: both name Harry Hikmat, his post and the ministry
 TOKYO = DEFAULT_CORPUS / "dev" / "01.txt"
@@ -28,6 +28,7 @@ THIRD = DEFAULT_CORPUS / "dev" / "07.txt"
 HARRY = NamedNode(str(iri.entity("person/harry-hikmat")))
 HOLDS = NamedNode("http://www.w3.org/ns/org#holds")
 Triple = tuple[str, str, str]
+RECORDS = DefaultGraph()  # the provenance records are the store's default graph
 
 
 def _build(corpus: Path, store_dir: Path) -> Store:
@@ -98,12 +99,12 @@ def test_a_query_without_graph_does_not_wait_for_the_list_of_named_graphs(two_re
     without = for_query("SELECT * WHERE { ?s ?p ?o }", plain)
     assert counting.listed == 0 and without == {"default_graph": [MERGED_GRAPH, RECORDS]}
     named = for_query("SELECT ?g WHERE { GRAPH ?g { } }", plain)["named_graphs"]
-    assert counting.listed == 1 and MERGED_GRAPH not in named and RECORDS in named and len(named) >= 4
+    assert counting.listed == 1 and MERGED_GRAPH not in named and len(named) == 5  # 2 releases, 3 shared graphs
     assert for_query("ASK { GRAPH ?g { ?s ?p ?o } }", plain)["named_graphs"] is named  # read once
     assert counting.listed == 1
 
 
-def test_every_record_triple_is_stored_once_in_the_records_graph(two_releases: Store) -> None:
+def test_every_record_triple_is_stored_once_in_the_default_graph(two_releases: Store) -> None:
     records = _graph(two_releases, RECORDS)
     assert len(records) > 1000
     assert all(minted_under_a_release(s[1:-1]) for s, _, _ in records)
@@ -158,7 +159,7 @@ def test_writes_that_cross_the_partition_keep_the_default_graph_a_set(two_releas
 
     def cross(store: Store) -> None:
         store.add(Quad(record.subject, record.predicate, record.object, other))  # a record triple elsewhere
-        store.add(Quad(fact.subject, fact.predicate, fact.object, RECORDS))  # a fact in the records graph
+        store.add(Quad(fact.subject, fact.predicate, fact.object, RECORDS))  # a fact in the default graph
 
     kg_store.modify_store(store_dir, cross)
     store = kg_store.open_store(store_dir)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from test_shacl import MINIMAL, MUTATIONS, graph_of
 
 from kg.graph.iri import belongs_to
 from kg.graph.ntriples import term
-from kg.graph.vocab import DERIVED_GRAPH, DOC, OA, ONTOLOGY_GRAPH, RECORDS_GRAPH, REFERENCE_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, DOC, OA, ONTOLOGY_GRAPH, REFERENCE_GRAPH
 from kg.validate.conformance import Conformance
 from kg.validate.shacl import load_ontology, load_shapes, validate_graph
 from kg.validate.shapes import Shapes, ShapesError, TripleIndex
@@ -60,7 +61,7 @@ def corpus_views(dataset: Dataset) -> tuple[Conformance, dict[str, list[Triple]]
             shared.extend(triples)
         elif graph.identifier == DERIVED_GRAPH:
             derived = triples
-        elif graph.identifier == RECORDS_GRAPH:
+        elif graph.identifier == DATASET_DEFAULT_GRAPH_ID:  # the provenance records
             records = triples
         elif str(graph.identifier).startswith(str(DOC)) and triples:
             documents[str(graph.identifier)[len(DOC):]] = triples

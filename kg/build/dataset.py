@@ -5,7 +5,7 @@
 - each document's extracted facts (graph = the document's IRI), after
   people named differently in different documents are resolved to one IRI (`kg.rdf.resolution`),
 - derived triples: the standard-vocabulary view and checks of figures (`graph/derived`),
-- every document's provenance record: assertions, sentences, mentions, selectors (`graph/records`,
+- every document's provenance record: assertions, sentences, mentions, selectors (the default graph,
   `kg.graph.records`).
 
 `kemensos-kg build` writes the same graphs into the store a document at a time
@@ -27,7 +27,7 @@ from kg.extract.facts import Analysis
 from kg.extract.pipeline import analyse
 from kg.graph import iri, records
 from kg.graph.ntriples import nquads, term
-from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RECORDS_GRAPH, REFERENCE_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
 from kg.rdf.derive import derive
 from kg.rdf.render import render
 from kg.rdf.resolution import apply_merges, people, person_merges
@@ -79,7 +79,7 @@ def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None,
         extracted.extend(doc.triples)
         derived |= doc.derived
     derived_facts, derived_record = records.split(derived | derive(extracted, ontology))
-    parts.append(nquads(derived_facts, term(DERIVED_GRAPH)) + nquads([*record, *derived_record], term(RECORDS_GRAPH)))
+    parts.append(nquads(derived_facts, term(DERIVED_GRAPH)) + nquads([*record, *derived_record], None))
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)

@@ -17,7 +17,7 @@ from kg.build.survey import Survey
 from kg.errors import DocumentError
 from kg.graph import records
 from kg.graph.ntriples import Triple, nquads, term
-from kg.graph.vocab import DERIVED_GRAPH, MERGED_GRAPH, RECORDS_GRAPH
+from kg.graph.vocab import DERIVED_GRAPH, MERGED_GRAPH
 from kg.rdf.derive import Entailment
 from kg.rdf.render import render
 from kg.rdf.resolution import apply_merges
@@ -25,7 +25,6 @@ from kg.validate.conformance import Conformance
 from kg.validate.shacl import load_ontology
 
 DERIVED = term(DERIVED_GRAPH)
-RECORDS = term(RECORDS_GRAPH)
 MERGED = term(MERGED_GRAPH)
 
 
@@ -46,7 +45,7 @@ class Emitted:
     violations: int
     report: str
     shared: set[Triple]  # triples about nodes other documents may describe too, not handed on before
-    own: int = 0  # quads in its graph and the records graph, which no other document writes
+    own: int = 0  # quads in its graph and its record, which no other document writes
 
 
 class Emitter:
@@ -72,13 +71,13 @@ class Emitter:
 
 def document_nquads(graph: str, triples: Iterable[Triple], derived: Iterable[Triple]) -> tuple[str, int]:
     """A document's quads: its facts in its graph, what is derived from them in the derived graph, the
-    triples of its provenance record, wherever they were rendered, in the records graph, and every triple but
-    the record's again in the merge (`kg.store.merged`): the store keeps a quad once however often it is
+    triples of its provenance record, wherever they were rendered, in the store's default graph, and every
+    triple but the record's again in the merge (`kg.store.merged`): the store keeps a quad once however often it is
     written, so the merge of all documents is built as they stream in, with no pass over the store after.
     With the text, how many of its quads are the document's alone (its graph and its record)."""
     facts, own = records.split(triples)
     derived_facts, derived_records = records.split(derived)
-    text = (nquads(facts, graph) + nquads(derived_facts, DERIVED) + nquads([*own, *derived_records], RECORDS)
+    text = (nquads(facts, graph) + nquads(derived_facts, DERIVED) + nquads([*own, *derived_records], None)
             + nquads([*facts, *derived_facts], MERGED))
     return text, len(facts) + len(own) + len(derived_records)
 
@@ -99,4 +98,4 @@ def emit(item: Survey) -> Emitted:
     return _emitter.emit(item)
 
 
-__all__ = ["EmitContext", "Emitted", "Emitter", "start", "emit", "document_nquads", "DERIVED", "MERGED", "RECORDS"]
+__all__ = ["EmitContext", "Emitted", "Emitter", "start", "emit", "document_nquads", "DERIVED", "MERGED"]

@@ -78,9 +78,9 @@ def literal_parts(text: str) -> tuple[str, str, str]:
     return body, XSD_STRING, ""
 
 
-def nquads(triples: Iterable[Triple], graph: str) -> str:
-    """N-Quads lines of `triples` in the named graph `graph` (an N-Triples IRI)."""
-    tail = f" {graph} .\n"
+def nquads(triples: Iterable[Triple], graph: str | None) -> str:
+    """N-Quads lines of `triples` in the named graph `graph` (an N-Triples IRI), or the default graph (None)."""
+    tail = f" {graph} .\n" if graph is not None else " .\n"
     return "".join([f"{s} {p} {o}{tail}" for s, p, o in triples])
 
 

@@ -25,7 +25,9 @@ SDO = Namespace("http://schema.org/")
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REFERENCE_GRAPH = GRAPH["reference"]
 DERIVED_GRAPH = GRAPH["derived"]
-RECORDS_GRAPH = GRAPH["records"]  # every release's provenance record (kg.graph.records)
+#: the named graph a Graph Store target keeps the provenance records under (`kg.store.publish`); in the
+#: store they are the default graph (`kg.graph.records`)
+RECORDS_GRAPH = GRAPH["records"]
 MERGED_GRAPH = GRAPH["merged"]  # the merge the default graph reads, never named by a query (kg.store.merged)
 
 PREFIXES: dict[str, str] = {

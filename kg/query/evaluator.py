@@ -28,7 +28,7 @@ from typing import Any
 from pyoxigraph import DefaultGraph, NamedNode, QueryTriples, Store
 
 from kg.errors import KGError, QueryError, query_syntax_error
-from kg.graph.vocab import PREFIXES, RECORDS_GRAPH
+from kg.graph.vocab import PREFIXES
 from kg.query.records_reach import reaches_records
 from kg.query.results import GRAPH_FORMATS, SOLUTION_FORMATS, write_fast, write_results
 from kg.store.merged import for_query, is_merged, plain_dataset
@@ -206,13 +206,13 @@ def _child(conn: Connection, generation: str, spool_dir: str | None) -> None:
 
 def in_the_copy(job: QueryJob, reading: Reading) -> bool:
     """Whether the in-memory copy `reading` holds all that `job` may read: not when the query names the
-    store's own default graph (a folded copy replaced it) or may read the records graph the copy left out."""
+    store's own default graph (a folded copy holds the merge there too) or may read the records the copy
+    left out."""
     if reading.folded and "" in job.default_graphs:
         return False
     if reading.records is None:
         return True
-    return not (str(RECORDS_GRAPH) in (*job.default_graphs, *job.named_graphs)
-                or reaches_records(job.query, reading.records, PREFIXES, job.base_iri))
+    return not reaches_records(job.query, reading.records, PREFIXES, job.base_iri)
 
 
 class InlineEvaluator:

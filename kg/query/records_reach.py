@@ -1,6 +1,6 @@
 """Whether a query can read the provenance records the in-memory copy leaves out, from its text.
 
-The records graph (`kg.graph.records`) is nine tenths of a built store, and only queries about where a
+The records (`kg.graph.records`, the default graph) are five sixths of a built store, and only queries about where a
 fact comes from read most of it. The serving copy (`kg.store.snapshot`) holds every other graph and the
 records' links; a query that may read another record triple is answered from the disk store.
 
@@ -342,7 +342,7 @@ def _variable(token: Token) -> str:
 
 def reaches_records(query: str, terms: RecordTerms, prefixes: Mapping[str, str] | None = None,
                     base: str | None = None) -> bool:
-    """Whether `query` may read a triple of the records graph (True when in doubt). `prefixes` are those the
+    """Whether `query` may read a triple of the records (True when in doubt). `prefixes` are those the
     evaluator predeclares, `base` its base IRI."""
     walk = _Walk(terms, dict(prefixes or {}), base)
     try:

@@ -10,7 +10,7 @@ What is not written, because the graph already says it: a quote selector's words
 `schema:text` sliced at the offsets; the pages compute them), NIF offsets repeating the position
 selector's, and per assertion `prov:wasDerivedFrom` (`kg:sentence` and `kg:evidence` are its
 sub-properties) and `prov:wasGeneratedBy` (the extraction that `prov:used` the sentence's source).
-Each was a quad per fact or per span, two fifths of the records.
+Each was a quad per fact or per span: three tenths of the records (43.0 → 29.8 million quads at 20,000 releases).
 
 Triples are N-Triples text (`kg.graph.ntriples`): a document renders to a few thousand of them, and
 building rdflib terms for each would cost more than extracting the facts did.

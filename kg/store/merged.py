@@ -6,21 +6,22 @@ release. An RDF graph is a set, and Jena's and Fuseki's union default graph is o
 graph may also be a list of graphs, read as their union, again a bag; so a built store lists two graphs
 that partition the triples of the merge:
 
-- `RECORDS_GRAPH`, a named graph of the dataset: every release's provenance record, the triples about
-  nodes minted under a release's IRI (`kg.graph.records`). No two releases mint the same node, so the
-  build writes each record triple once, here and nowhere else: it needs no deduplicating.
-- `MERGED_GRAPH`, a graph queries never name: every distinct triple of the other graphs (releases,
-  derived, reference, ontology, the store's own default graph) that `RECORDS_GRAPH` does not hold.
+- the store's own default graph: every release's provenance record, the triples about nodes minted
+  under a release's IRI (`kg.graph.records`), and whatever a client writes there. No two releases mint
+  the same node, so the build writes each record triple once, here and nowhere else: it needs no
+  deduplicating. pyoxigraph indexes a triple of the default graph three ways and a quad of a named
+  graph six, and the records are five sixths of the store: kept here, they cost half as much to write.
+- `MERGED_GRAPH`, a named graph queries never name: every distinct triple of the named graphs (releases,
+  derived, reference, ontology) that the default graph does not hold.
 
-Invariant: MERGED ∩ RECORDS = ∅ and MERGED ∪ RECORDS = the merge of every graph, so the union of the
-two is a set. A release's graph holds its facts (and its own description); `GRAPH ?g` still shows each
-release that states a triple. Every write through `kg.store.generations` re-derives the merge; after a write
-that is not a build, any graph may hold anything, so each triple is looked up in `RECORDS_GRAPH`.
-Without `RECORDS_GRAPH` (a store not built from releases) the merge alone is the default graph.
+Invariant: MERGED ∩ default = ∅ and MERGED ∪ default = the merge of every graph, so the union of the two
+is a set. A release's graph holds its facts (and its own description); `GRAPH ?g` still shows each
+release that states a triple. Every write through `kg.store.generations` re-derives the merge; after a
+write that is not a build, any graph may hold anything, so each triple is looked up in the default graph.
 
 Why the records leave the releases' graphs: read from there, the default graph would have to list every
-release's graph, and a fact that several releases state would come back once per release. Why one graph
-and not one per release: a query's time grows steeply with the graphs its default graph lists (at 2,000
+release's graph, and a fact that several releases state would come back once per release. Why not one
+graph per release: a query's time grows steeply with the graphs its default graph lists (at 2,000
 releases, queries 13, 14 and 19 took 0.3-0.6 s with one graph, 24-95 s with 101). The record stays
 reachable by release: a span's `oa:hasSource`, an assertion's `kg:sentence/oa:hasSource`.
 """
@@ -36,13 +37,12 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, Store
 from kg.graph import vocab
 
 MERGED_GRAPH = NamedNode(str(vocab.MERGED_GRAPH))
-RECORDS = NamedNode(str(vocab.RECORDS_GRAPH))
 
 
 def merge(store: Store) -> None:
-    """(Re)write `MERGED_GRAPH` as the merge of every other graph of `store`, its own default graph included,
-    less what `RECORDS_GRAPH` holds (after a write that is not a build any graph may hold a record triple,
-    so each is looked up there). A build writes the merge as it goes (`kg.build.emit.document_nquads`).
+    """(Re)write `MERGED_GRAPH` as the merge of every other named graph of `store`, less what its default
+    graph holds (after a write that is not a build any graph may hold a record triple, so each is looked
+    up there). A build writes the merge as it goes (`kg.build.emit.document_nquads`).
 
     Streamed through the bulk loader, which drops duplicates as it writes, flat in memory. It is not
     transactional; every caller writes into a new generation (`kg.store.generations.fill_store`), which a
@@ -50,13 +50,13 @@ def merge(store: Store) -> None:
     if store.contains_named_graph(MERGED_GRAPH):
         store.remove_graph(MERGED_GRAPH)
     store.add_graph(MERGED_GRAPH)  # kept when empty: the store stays one whose default graph is a set
-    graphs = [DefaultGraph(), *(g for g in store.named_graphs() if g not in (MERGED_GRAPH, RECORDS))]
-    look_up = store.contains_named_graph(RECORDS)
+    graphs = [g for g in store.named_graphs() if g != MERGED_GRAPH]
+    default = DefaultGraph()
 
     def triples() -> Iterator[Quad]:
         for graph in graphs:
             for q in store.quads_for_pattern(None, None, None, graph):
-                if not (look_up and Quad(q.subject, q.predicate, q.object, RECORDS) in store):
+                if Quad(q.subject, q.predicate, q.object, default) not in store:
                     yield Quad(q.subject, q.predicate, q.object, MERGED_GRAPH)
 
     store.bulk_extend(triples())
@@ -68,13 +68,13 @@ def is_merged(store: Store) -> bool:
 
 class MergedDataset(Mapping[str, Any]):
     """`Store.query` arguments for a query that names no dataset, on a store with a merge: the merge and the
-    records as the default graph and every graph but the merge as a named graph. The list of named graphs
+    store's default graph (the records) as the default graph and every graph but the merge as a named graph. The list of named graphs
     is read when a query first needs it (`for_query` leaves it out of one that never says GRAPH): on a
     20,000-release store just read from disk, listing its graphs took 2.7 s, which a first answer waited for."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._default = [MERGED_GRAPH, RECORDS] if store.contains_named_graph(RECORDS) else MERGED_GRAPH
+        self._default = [MERGED_GRAPH, DefaultGraph()]
         self._named: list[NamedNode] | None = None
 
     def __getitem__(self, key: str) -> Any:
@@ -106,24 +106,24 @@ def plain_dataset(store: Store) -> Mapping[str, Any]:
 
 
 def fold_into_default(store: Store) -> bool:
-    """Move `MERGED_GRAPH` into `store`'s default graph, which it replaces (for an in-memory copy that only
-    answers queries): the merge is then no named graph at all, so a query needs no list of named graphs to
-    hide it, and pyoxigraph reads `GRAPH ?g` from its index instead of one listed graph at a time (at 2,000
-    releases queries 13, 14 and 19: 175, 106 and 246 ms with the list, 109, 25 and 71 ms without). The
-    store's own default graph is lost from the copy: a query that names it reads the disk store
-    (`kg.query.evaluator.InlineEvaluator`). False when there is no merge."""
+    """Move `MERGED_GRAPH` into `store`'s default graph (for an in-memory copy that only answers queries),
+    beside the records it holds: the merge is then no named graph at all, so a query needs no list of graphs,
+    and pyoxigraph reads `GRAPH ?g` from its index instead of one listed graph at a time (at 2,000 releases
+    queries 13, 14 and 19: 175, 106 and 246 ms with the list, 109, 25 and 71 ms without). A query that names
+    the store's own default graph then reads the disk store (`kg.query.evaluator.in_the_copy`). False when
+    there is no merge."""
     if not store.contains_named_graph(MERGED_GRAPH):
         return False
-    store.clear_graph(DefaultGraph())
     store.bulk_extend(Quad(q.subject, q.predicate, q.object, DefaultGraph())
                       for q in store.quads_for_pattern(None, None, None, MERGED_GRAPH))
     store.remove_graph(MERGED_GRAPH)
     return True
 
 
-def folded_dataset(store: Store) -> dict[str, Any]:
-    """`Store.query` arguments for a query that names no dataset, on a store `fold_into_default` folded."""
-    return {"default_graph": [DefaultGraph(), RECORDS] if store.contains_named_graph(RECORDS) else DefaultGraph()}
+def folded_dataset() -> dict[str, Any]:
+    """`Store.query` arguments for a query that names no dataset, on a store `fold_into_default` folded:
+    its default graph as it is (pyoxigraph's own default), every named graph as one."""
+    return {}
 
 
 _GRAPH_KEYWORD = re.compile(r"\bGRAPH\b", re.IGNORECASE)
@@ -157,4 +157,4 @@ def merged_size(store: Store) -> int:
     return graph_size(store, MERGED_GRAPH)
 
 
-__all__ = ["MERGED_GRAPH", "RECORDS", "fold_into_default", "folded_dataset", "for_query", "graph_size", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]
+__all__ = ["MERGED_GRAPH", "fold_into_default", "folded_dataset", "for_query", "graph_size", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]

@@ -4,7 +4,8 @@ Each graph of the current generation is written to a temporary N-Triples file (p
 graph is never held in memory) and sent with a Graph Store `PUT`, which replaces the graph at the target, so
 publishing twice changes nothing. Afterwards one `COUNT` per hundred graphs at the target's query endpoint
 checks that it holds as many triples in each graph as the store. `MERGED_GRAPH` is not sent: it is this
-store's derived copy of the union, and a target keeps its own default graph.
+store's derived copy of the union, and a target keeps its own default graph. A built store's default graph,
+the provenance records, is sent as the named graph `RECORDS_GRAPH`; any other store's default graph is refused.
 
 What was sent is recorded per graph (`kg.store.published`): `changed_only` skips the graphs whose content
 is what the target was last sent, a run that fails half-way says what it sent and what not, and the next run
@@ -23,12 +24,14 @@ from pathlib import Path
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
 from kg.errors import StoreError
+from kg.graph.vocab import RECORDS_GRAPH
 from kg.store.generations import CURRENT
 from kg.store.gsp import PublishError, Target
-from kg.store.merged import MERGED_GRAPH
+from kg.store.merged import MERGED_GRAPH, is_merged
 from kg.store.published import Digest, PublishedState, digest_ntriples
 
 LISTED = 10  # graphs named in a message before "and N more"
+RECORDS = str(RECORDS_GRAPH)  # a built store's default graph, as the target names it
 
 
 @dataclass
@@ -56,8 +59,10 @@ def publish(store_dir: Path, target: Target, changed_only: bool = False,
     PublishError, saying what was sent and what not, when a request fails or the counts differ."""
     started = time.perf_counter()
     store, generation = _open_current(Path(store_dir))
-    graphs = sorted(g.value for g in store.named_graphs() if g != MERGED_GRAPH)
-    _refuse_default_graph(store)
+    built = is_merged(store)
+    graphs = sorted([g.value for g in store.named_graphs() if g != MERGED_GRAPH] + ([RECORDS] if built else []))
+    if not built:
+        _refuse_default_graph(store)
     state = PublishedState.load(store_dir, target.gsp_url)
     resumed = set(state.unfinished)
     report = PublishReport(generation, len(graphs))
@@ -115,7 +120,7 @@ def _refuse_default_graph(store: Store) -> None:
 
 def _dump(store: Store, graph: str, path: Path) -> Digest:
     with path.open("wb") as out:
-        store.dump(out, RdfFormat.N_TRIPLES, from_graph=NamedNode(graph))
+        store.dump(out, RdfFormat.N_TRIPLES, from_graph=DefaultGraph() if graph == RECORDS else NamedNode(graph))
     with path.open("rb") as lines:
         return digest_ntriples(lines)
 

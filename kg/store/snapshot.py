@@ -2,10 +2,10 @@
 else the on-disk generation, opened read-only.
 
 The on-disk store is the source of truth; pyoxigraph's in-memory store answers the same queries
-4-5 times faster. The copy holds every graph but most of the provenance records (`kg.graph.records`), nine
-tenths of a built store that only questions about where a fact comes from read: it keeps their links (which
-release and which words name an entity), and a query that may read the rest (`kg.query.records_reach`) is
-answered from disk, so the copy's memory follows the facts, not the records.
+4-5 times faster. The copy holds every graph but most of the provenance records (`kg.graph.records`, the
+store's default graph), five sixths of a built store that only questions about where a fact comes from
+read: it keeps their links (which release and which words name an entity), and a query that may read the
+rest (`kg.query.records_reach`) is answered from disk, so the copy's memory follows the facts, not the records.
 A copy takes seconds to load at a million triples, so a server starts on the disk store and switches once a copy is ready (`server.wsgi` loads it in the master process, whose
 workers then share it copy-on-write). A copy is never served once `current` has moved on: a query
 then reads the new generation from disk until a copy of it is loaded.
@@ -31,7 +31,7 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 from kg.graph.records import LINK_CLASSES, LINK_PREDICATES, RecordTerms
 from kg.graph.vocab import RDF
 from kg.store.generations import generation_name
-from kg.store.merged import RECORDS, fold_into_default, folded_dataset, plain_dataset
+from kg.store.merged import fold_into_default, folded_dataset, is_merged, plain_dataset
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,9 @@ os.register_at_fork(before=_spawning.acquire, after_in_parent=_spawning.release,
 
 
 def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
-    """Copy `generation`, less most of its records graph, into memory: a child process dumps it to N-Quads in a
+    """Copy `generation`, less most of its records, into memory: a child process dumps it to N-Quads in a
     file, which is parsed here in bulk (in parallel, which a pipe would not allow), with the terms of the
-    records graph beside it. The dump runs elsewhere because a process that has opened RocksDB must not
+    records beside it. The dump runs elsewhere because a process that has opened RocksDB must not
     fork: its threads and locks do not survive a fork. Only paths are handed to the child, no open files,
     so a worker forked meanwhile holds nothing of it. The dump is parsed leniently (IRIs not validated
     again): it is the store's own output, valid when it went in."""
@@ -80,33 +80,35 @@ def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
 
 
 def dump_generation(path: str, out: str, terms_out: str) -> None:
-    """Write one on-disk generation as N-Quads, of its records graph only the links (`kg.graph.records`), and
-    the predicates and classes of the record triples left out as JSON (null without a records graph)
-    (`load_snapshot`'s child process). Graph by graph, as N-Triples with the graph name put back: pyoxigraph
-    dumps a graph, or a query's triples, without reading the rest."""
+    """Write one on-disk generation as N-Quads, of the records (the default graph of a store with a merge) only
+    the links (`kg.graph.records`), and the predicates and classes of the record triples left out as JSON
+    (null for a store without a merge) (`load_snapshot`'s child process). Graph by graph, as N-Triples with the
+    graph name put back: pyoxigraph dumps a graph, or a query's triples, without reading the rest."""
     store = Store.read_only(path)
+    records = is_merged(store)
     with open(out, "wb") as handle:
         for graph in [DefaultGraph(), *store.named_graphs()]:
             triples = io.BytesIO()
-            if graph == RECORDS:
+            if records and graph == DefaultGraph():
                 store.query(_RECORD_LINKS).serialize(triples, RdfFormat.N_TRIPLES)
             else:
                 store.dump(triples, RdfFormat.N_TRIPLES, from_graph=graph)
             text = triples.getvalue()  # N-Triples escapes line breaks: " .\n" only ends a line
             handle.write(text.replace(b" .\n", f" {graph} .\n".encode()) if isinstance(graph, NamedNode) else text)
     found = None
-    if store.contains_named_graph(RECORDS):
+    if records:
         found = {"predicates": sorted(r["p"].value for r in store.query(_RECORD_PREDICATES) if r["p"].value not in LINK_PREDICATES),
                  "classes": sorted(r["c"].value for r in store.query(_RECORD_CLASSES)
                                    if isinstance(r["c"], NamedNode) and r["c"].value not in LINK_CLASSES)}
     Path(terms_out).write_text(json.dumps(found), encoding="utf-8")
 
 
+# queries of the default graph alone (no dataset given: pyoxigraph reads the store's default graph)
 _LINKS = " ".join(f"<{p}>" for p in LINK_PREDICATES)
-_RECORD_LINKS = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {RECORDS} {{ {{ ?s ?p ?o VALUES ?p {{ {_LINKS} }} }} UNION "
-                 f"{{ ?s a ?o VALUES ?o {{ {' '.join(f'<{c}>' for c in LINK_CLASSES)} }} BIND (<{RDF.type}> AS ?p) }} }} }}")
-_RECORD_PREDICATES = f"SELECT DISTINCT ?p WHERE {{ GRAPH {RECORDS} {{ ?s ?p ?o }} }}"
-_RECORD_CLASSES = f"SELECT DISTINCT ?c WHERE {{ GRAPH {RECORDS} {{ ?s a ?c }} }}"
+_RECORD_LINKS = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ ?s ?p ?o VALUES ?p {{ {_LINKS} }} }} UNION "
+                 f"{{ ?s a ?o VALUES ?o {{ {' '.join(f'<{c}>' for c in LINK_CLASSES)} }} BIND (<{RDF.type}> AS ?p) }} }}")
+_RECORD_PREDICATES = "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"
+_RECORD_CLASSES = "SELECT DISTINCT ?c WHERE { ?s a ?c }"
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class Reading:
 
 def _reading(generation: str, store: Store, in_memory: bool, folded: bool = False,
              records: RecordTerms | None = None) -> Reading:
-    return Reading(generation, store, in_memory, folded_dataset(store) if folded else plain_dataset(store), folded,
+    return Reading(generation, store, in_memory, folded_dataset() if folded else plain_dataset(store), folded,
                    records)
 
 
