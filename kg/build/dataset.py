@@ -79,9 +79,10 @@ def build_dataset(inputs: Sequence[str | Path], sources_dir: Path | None = None,
         extracted.extend(doc.triples)
         derived |= doc.derived
     derived_facts, derived_record = records.split(derived | derive(extracted, ontology))
-    parts.append(nquads(derived_facts, term(DERIVED_GRAPH)) + nquads([*record, *derived_record], None))
+    parts.append(nquads(derived_facts, term(DERIVED_GRAPH)))
     dataset = Dataset()
     for prefix, namespace in PREFIXES.items():
         dataset.bind(prefix, namespace)
     dataset.parse(data="".join(parts), format="nquads")
+    dataset.default_graph.parse(data=nquads([*record, *derived_record], None), format="nt")  # the records
     return dataset
