@@ -18,7 +18,8 @@ from kg.graph.vocab import DOC, OA, PREFIXES
 from server.graph_data import iri_ref, select
 
 _TYPE = NamedNode(PREFIXES["rdf"] + "type")
-_HAS_SELECTOR, _HAS_SOURCE, _START, _END = (NamedNode(f"{OA}{name}") for name in ("hasSelector", "hasSource", "start", "end"))
+_HAS_SELECTOR, _HAS_SOURCE, _START, _END = (NamedNode(f"{OA}{name}")
+                                            for name in ("hasSelector", "hasSource", "start", "end"))
 _POSITION, _QUOTE = NamedNode(f"{OA}TextPositionSelector"), NamedNode(f"{OA}TextQuoteSelector")
 _EXACT, _PREFIX, _SUFFIX = (NamedNode(f"{OA}{name}") for name in ("exact", "prefix", "suffix"))
 _QUOTE_IRI = re.compile(rf"^({re.escape(str(DOC))}[^/#]+)/selector/(\d+)-(\d+)/quote$")

@@ -1,7 +1,7 @@
 """Whether a query can read the provenance records the in-memory copy leaves out, from its text.
 
-The records (`kg.graph.records`, the default graph) are five sixths of a built store, and only queries about where a
-fact comes from read most of it. The serving copy (`kg.store.snapshot`) holds every other graph and the
+The records (`kg.graph.records`, the default graph) are five sixths of a built store, and only queries
+about where a fact comes from read most of it. The serving copy (`kg.store.snapshot`) holds every other graph and the
 records' links; a query that may read another record triple is answered from the disk store.
 
 A triple pattern can match a record triple left out only if its predicate is one of theirs (for `rdf:type`:

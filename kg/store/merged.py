@@ -68,9 +68,10 @@ def is_merged(store: Store) -> bool:
 
 class MergedDataset(Mapping[str, Any]):
     """`Store.query` arguments for a query that names no dataset, on a store with a merge: the merge and the
-    store's default graph (the records) as the default graph and every graph but the merge as a named graph. The list of named graphs
-    is read when a query first needs it (`for_query` leaves it out of one that never says GRAPH): on a
-    20,000-release store just read from disk, listing its graphs took 2.7 s, which a first answer waited for."""
+    store's default graph (the records) as the default graph and every graph but the merge as a named
+    graph. The list of named graphs is read when a query first needs it (`for_query` leaves it out of one
+    that never says GRAPH): on a 20,000-release store just read from disk, listing its graphs took 2.7 s,
+    which a first answer waited for."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
