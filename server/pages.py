@@ -233,13 +233,14 @@ def resource_page(iri: str) -> str:
     """The page of any minted node: names, types, properties, incoming links, identifiers, and the
     sentence behind every extracted fact with its words highlighted."""
     ref = iri_ref(iri)
-    # a node of a release's provenance record is in the default graph alone: its source is that release
-    where = f"BIND({iri_ref(release_of(iri))} AS ?g)" if minted_under_a_release(iri) else ""
-    outgoing = select(f"SELECT ?p ?o ?g WHERE {{ {ref} ?p ?o {where} }} LIMIT 3000" if where else
-                      f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {ref} ?p ?o }} }} LIMIT 3000")
+    if minted_under_a_release(iri):  # a node of a release's record: in the default graph alone, from that release
+        source = f"BIND({iri_ref(release_of(iri))} AS ?g)"
+        out_pattern, in_pattern = f"{ref} ?p ?o {source}", f"?s ?p {ref} {source}"
+    else:
+        out_pattern, in_pattern = f"GRAPH ?g {{ {ref} ?p ?o }}", f"GRAPH ?g {{ ?s ?p {ref} }}"
+    outgoing = select(f"SELECT ?p ?o ?g WHERE {{ {out_pattern} }} LIMIT 3000")
     excluded = ", ".join(f"<{p}>" for p in PROVENANCE_INCOMING)
-    incoming = select(f"""SELECT ?s ?p ?g WHERE {{ {f"?s ?p {ref} {where}" if where else f"GRAPH ?g {{ ?s ?p {ref} }}"}
-                          FILTER(?p NOT IN ({excluded})) }} LIMIT 2000""")
+    incoming = select(f"SELECT ?s ?p ?g WHERE {{ {in_pattern} FILTER(?p NOT IN ({excluded})) }} LIMIT 2000")
     mentioned = select(f"""SELECT ?doc (COUNT(DISTINCT ?m) AS ?n) WHERE {{
         ?m <{KG}refersTo> {ref} ; <{PREFIXES['oa']}hasSource> ?doc }} GROUP BY ?doc ORDER BY ?doc LIMIT 500""")
     is_assertion = any(r["p"].value == RDF_TYPE and r["o"].value == str(KG.Assertion) for r in outgoing)

@@ -15,7 +15,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from kg.graph.iri import selector
 from kg.graph.selectors import quote
 from kg.graph.vocab import DOC, OA, PREFIXES
-from server.graph_data import iri_ref, select
+from server.graph_data import raw_texts
 
 _TYPE = NamedNode(PREFIXES["rdf"] + "type")
 _HAS_SELECTOR, _HAS_SOURCE, _START, _END = (NamedNode(f"{OA}{name}")
@@ -23,15 +23,6 @@ _HAS_SELECTOR, _HAS_SOURCE, _START, _END = (NamedNode(f"{OA}{name}")
 _POSITION, _QUOTE = NamedNode(f"{OA}TextPositionSelector"), NamedNode(f"{OA}TextQuoteSelector")
 _EXACT, _PREFIX, _SUFFIX = (NamedNode(f"{OA}{name}") for name in ("exact", "prefix", "suffix"))
 _QUOTE_IRI = re.compile(rf"^({re.escape(str(DOC))}[^/#]+)/selector/(\d+)-(\d+)/quote$")
-
-
-def _texts(docs: set[str]) -> dict[str, str]:
-    """The `schema:text` of each release in `docs`."""
-    if not docs:
-        return {}
-    values = " ".join(iri_ref(d) for d in sorted(docs))
-    rows = select(f"SELECT ?doc ?text WHERE {{ VALUES ?doc {{ {values} }} ?doc <{PREFIXES['schema']}text> ?text }}")
-    return {row["doc"].value: row["text"].value for row in rows}
 
 
 def _quote_triples(span: NamedNode | None, doc: str, text: str, start: int, end: int) -> list[Triple]:
@@ -58,7 +49,7 @@ def with_quotes(triples: list[Triple]) -> list[Triple]:
         elif t.predicate == _HAS_SOURCE:
             sources[t.subject] = t.object.value
     wanted = [(span, sources[span], offsets.get(position, {})) for position, span in spans.items() if span in sources]
-    texts = _texts({doc for _, doc, _ in wanted})
+    texts = raw_texts({doc for _, doc, _ in wanted})
     added: list[Triple] = []
     for span, doc, at in wanted:
         if doc in texts and _START in at and _END in at:
@@ -72,7 +63,7 @@ def quote_selector(iri: str) -> list[Triple]:
     if match is None:
         return []
     doc, start, end = match.group(1), int(match.group(2)), int(match.group(3))
-    text = _texts({doc}).get(doc)
+    text = raw_texts({doc}).get(doc)
     return _quote_triples(None, doc, text, start, end) if text is not None else []
 
 

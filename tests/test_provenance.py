@@ -23,6 +23,7 @@ from kg.build.dataset import build_dataset
 from kg.build.inputs import DEFAULT_CORPUS
 from kg.extract.document import read_document
 from kg.graph import iri
+from kg.graph.records import release_of as release_iri
 from kg.graph.selectors import quote
 from kg.graph.vocab import (
     DCTERMS,
@@ -62,13 +63,12 @@ def E(key: str) -> URIRef:
 
 
 def release_of(node: URIRef) -> URIRef:
-    """The release under whose IRI a node of the records graph is minted."""
-    slug = re.split("[#/]", str(node)[len(str(DOC)):], maxsplit=1)[0]
-    return URIRef(f"{DOC}{slug}")
+    """The release under whose IRI a node of the records is minted."""
+    return URIRef(release_iri(str(node)))
 
 
 def document_graphs(dataset: Dataset) -> list[Graph]:
-    """Each release's graph (its facts) together with its provenance record from the records graph."""
+    """Each release's graph (its facts) together with its provenance record from the default graph."""
     views = {g.identifier: Graph(identifier=g.identifier) for g in dataset.graphs() if str(g.identifier).startswith(str(DOC))}
     for name, view in views.items():
         for triple in dataset.graph(name):
