@@ -106,24 +106,13 @@ def plain_dataset(store: Store) -> Mapping[str, Any]:
     return {"use_default_graph_as_union": True} if next(store.named_graphs(), None) is not None else {}
 
 
-def fold_into_default(store: Store) -> bool:
-    """Move `MERGED_GRAPH` into `store`'s default graph (for an in-memory copy that only answers queries),
-    beside the records it holds: the merge is then no named graph at all, so a query needs no list of graphs,
-    and pyoxigraph reads `GRAPH ?g` from its index instead of one listed graph at a time (at 2,000 releases
-    queries 13, 14 and 19: 175, 106 and 246 ms with the list, 109, 25 and 71 ms without). A query that names
-    the store's own default graph then reads the disk store (`kg.query.evaluator.in_the_copy`). False when
-    there is no merge."""
-    if not store.contains_named_graph(MERGED_GRAPH):
-        return False
-    store.bulk_extend(Quad(q.subject, q.predicate, q.object, DefaultGraph())
-                      for q in store.quads_for_pattern(None, None, None, MERGED_GRAPH))
-    store.remove_graph(MERGED_GRAPH)
-    return True
-
-
 def folded_dataset() -> dict[str, Any]:
-    """`Store.query` arguments for a query that names no dataset, on a store `fold_into_default` folded:
-    its default graph as it is (pyoxigraph's own default), every named graph as one."""
+    """`Store.query` arguments for a query that names no dataset, on a copy whose default graph holds the merge
+    (`kg.store.snapshot.dump_generation`): its default graph as it is (pyoxigraph's own default). The merge is
+    then no named graph at all, so a query needs no list of graphs, and pyoxigraph reads `GRAPH ?g` from its
+    index instead of one listed graph at a time (at 2,000 releases queries 13, 14 and 19: 175, 106 and 246 ms
+    with the list, 109, 25 and 71 ms without). A query that names the store's own default graph then reads
+    the disk store (`kg.query.evaluator.in_the_copy`)."""
     return {}
 
 
@@ -158,4 +147,4 @@ def merged_size(store: Store) -> int:
     return graph_size(store, MERGED_GRAPH)
 
 
-__all__ = ["MERGED_GRAPH", "fold_into_default", "folded_dataset", "for_query", "graph_size", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]
+__all__ = ["MERGED_GRAPH", "folded_dataset", "for_query", "graph_size", "is_merged", "merge", "merged_size", "plain_dataset", "visible_quads"]

@@ -31,7 +31,7 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 from kg.graph.records import LINK_CLASSES, LINK_PREDICATES, RecordTerms
 from kg.graph.vocab import RDF
 from kg.store.generations import generation_name
-from kg.store.merged import fold_into_default, folded_dataset, is_merged, plain_dataset
+from kg.store.merged import MERGED_GRAPH, folded_dataset, is_merged, plain_dataset
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Snapshot:
     store: Store
     quads: int
     seconds: float
-    folded: bool = False  # the merge is the copy's default graph (`kg.store.merged.fold_into_default`)
+    folded: bool = False  # the merge is the copy's default graph (`dump_generation`)
     records: RecordTerms | None = None  # the terms of the record triples the copy left on disk
 
 
@@ -75,15 +75,19 @@ def load_snapshot(store_dir: Path, generation: str) -> Snapshot:
         memory.bulk_load(path=str(dump), format=RdfFormat.N_QUADS, lenient=True)
         found = json.loads(terms.read_text(encoding="utf-8"))
     records = RecordTerms(frozenset(found["predicates"]), frozenset(found["classes"])) if found else None
-    folded = fold_into_default(memory)
-    return Snapshot(generation, memory, len(memory), time.perf_counter() - started, folded, records)
+    return Snapshot(generation, memory, len(memory), time.perf_counter() - started, found is not None, records)
 
 
 def dump_generation(path: str, out: str, terms_out: str) -> None:
     """Write one on-disk generation as N-Quads, of the records (the default graph of a store with a merge) only
     the links (`kg.graph.records`), and the predicates and classes of the record triples left out as JSON
     (null for a store without a merge) (`load_snapshot`'s child process). Graph by graph, as N-Triples with the
-    graph name put back: pyoxigraph dumps a graph, or a query's triples, without reading the rest."""
+    graph name put back: pyoxigraph dumps a graph, or a query's triples, without reading the rest.
+
+    The merge is written into the default graph, beside the records' links (the copy is folded,
+    `kg.store.merged.folded_dataset`): moved there after loading, it would stay behind as removed quads that
+    pyoxigraph's in-memory store keeps in the lists every lookup walks (at 20,000 releases, five million
+    of them)."""
     store = Store.read_only(path)
     records = is_merged(store)
     with open(out, "wb") as handle:
@@ -94,7 +98,8 @@ def dump_generation(path: str, out: str, terms_out: str) -> None:
             else:
                 store.dump(triples, RdfFormat.N_TRIPLES, from_graph=graph)
             text = triples.getvalue()  # N-Triples escapes line breaks: " .\n" only ends a line
-            handle.write(text.replace(b" .\n", f" {graph} .\n".encode()) if isinstance(graph, NamedNode) else text)
+            named = isinstance(graph, NamedNode) and graph != MERGED_GRAPH
+            handle.write(text.replace(b" .\n", f" {graph} .\n".encode()) if named else text)
     found = None
     if records:
         found = {"predicates": sorted(r["p"].value for r in store.query(_RECORD_PREDICATES) if r["p"].value not in LINK_PREDICATES),
