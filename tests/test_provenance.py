@@ -246,7 +246,7 @@ def test_named_graphs_are_kept_apart(dataset: Dataset) -> None:
     docs = {iri.document(read_document(p).slug) for p in CORPUS}
     named = {g.identifier for g in dataset.graphs() if len(g)}
     assert named == docs | {ONTOLOGY_GRAPH, REFERENCE_GRAPH, DERIVED_GRAPH, RECORDS}
-    for g in docs:  # a release's graph holds its facts and its own description; its record is in the records graph
+    for g in docs:  # a release's graph holds its facts and its own description; its record is in the default graph
         assert not [s for s in dataset.graph(g).subjects() if str(s).startswith((f"{g}#", f"{g}/"))], g
     assert {release_of(s) for s in dataset.graph(RECORDS).subjects()} == docs
 

@@ -1,4 +1,4 @@
-"""The in-memory copy leaves the records graph on disk (`kg.store.snapshot`), and a query that may read it is
+"""The in-memory copy leaves most of the records on disk (`kg.store.snapshot`), and a query that may read them is
 answered from disk (`kg.query.records_reach`): every answer is the disk store's answer, and queries about
 facts alone stay in memory."""
 

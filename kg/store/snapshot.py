@@ -86,14 +86,14 @@ def dump_generation(path: str, out: str, terms_out: str) -> None:
 
     The merge is written into the default graph, beside the records' links (the copy is folded,
     `kg.store.merged.folded_dataset`): moved there after loading, it would stay behind as removed quads that
-    pyoxigraph's in-memory store keeps in the lists every lookup walks (at 20,000 releases, five million
+    pyoxigraph's in-memory store keeps in the lists every lookup walks (at 20,000 releases, 2.1 million
     of them)."""
     store = Store.read_only(path)
-    records = is_merged(store)
+    built = is_merged(store)  # the records are its default graph
     with open(out, "wb") as handle:
         for graph in [DefaultGraph(), *store.named_graphs()]:
             triples = io.BytesIO()
-            if records and graph == DefaultGraph():
+            if built and graph == DefaultGraph():
                 store.query(_RECORD_LINKS).serialize(triples, RdfFormat.N_TRIPLES)
             else:
                 store.dump(triples, RdfFormat.N_TRIPLES, from_graph=graph)
@@ -101,7 +101,7 @@ def dump_generation(path: str, out: str, terms_out: str) -> None:
             named = isinstance(graph, NamedNode) and graph != MERGED_GRAPH
             handle.write(text.replace(b" .\n", f" {graph} .\n".encode()) if named else text)
     found = None
-    if records:
+    if built:
         found = {"predicates": sorted(r["p"].value for r in store.query(_RECORD_PREDICATES) if r["p"].value not in LINK_PREDICATES),
                  "classes": sorted(r["c"].value for r in store.query(_RECORD_CLASSES)
                                    if isinstance(r["c"], NamedNode) and r["c"].value not in LINK_CLASSES)}
